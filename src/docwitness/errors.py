@@ -1,0 +1,121 @@
+"""Errors and exit codes.
+
+One base exception, :class:`DocwitnessError`, with structured subclasses. An
+exception means "could not verify"; differences found between copies are data
+(findings), never exceptions. Exit codes live in :class:`ExitCode`, and only
+``cli.main`` turns an exception into one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes, documented in the README."""
+
+    OK = 0
+    FINDINGS = 1
+    USAGE = 2
+    INCOMPLETE = 3
+    STORE_CORRUPT = 4
+    INTERNAL = 70
+
+
+class DocwitnessError(Exception):
+    """Base of every error docwitness raises on purpose."""
+
+    exit_code: ExitCode = ExitCode.INTERNAL
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(DocwitnessError):
+    """The command line asked for something that cannot be done."""
+
+    exit_code = ExitCode.USAGE
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueProblem:
+    """One problem in a catalogue file: where, which key, what is wrong."""
+
+    file: str
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.key}" if self.key else self.file
+        return f"{where}: {self.message}"
+
+
+class CatalogueError(DocwitnessError):
+    """A catalogue is malformed; carries every problem found, not only the first."""
+
+    exit_code = ExitCode.USAGE
+
+    def __init__(self, problems: list[CatalogueProblem]) -> None:
+        self.problems = list(problems)
+        first = str(self.problems[0]) if self.problems else "invalid catalogue"
+        more = len(self.problems) - 1
+        suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more > 0 else ""
+        super().__init__(f"catalogue error: {first}{suffix}")
+
+
+class CaptureError(DocwitnessError):
+    """A copy could not be captured (missing file, HTTP failure, limit exceeded)."""
+
+    exit_code = ExitCode.INCOMPLETE
+
+    def __init__(self, source: str, reason: str) -> None:
+        self.source = source
+        self.reason = reason
+        super().__init__(f"cannot capture {source}: {reason}")
+
+
+class ExtractionError(DocwitnessError):
+    """Captured bytes could not be turned into text (binary, empty, damaged)."""
+
+    exit_code = ExitCode.INCOMPLETE
+
+    def __init__(self, source: str, reason: str) -> None:
+        self.source = source
+        self.reason = reason
+        super().__init__(f"cannot extract text from {source}: {reason}")
+
+
+class StoreError(DocwitnessError):
+    """The snapshot store cannot be read or written (missing, not writable, locked)."""
+
+    exit_code = ExitCode.INCOMPLETE
+
+
+@dataclass(frozen=True, slots=True)
+class StoreProblem:
+    """One integrity problem in the store: which object, what was expected, what was found."""
+
+    path: str
+    kind: str  # "mismatch" | "missing" | "unreadable" | "invalid"
+    expected: str
+    found: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.path} (expected {self.expected}, found {self.found})"
+
+
+class StoreCorrupt(DocwitnessError):
+    """The store's contents do not match their names or records."""
+
+    exit_code = ExitCode.STORE_CORRUPT
+
+    def __init__(self, problems: list[StoreProblem]) -> None:
+        self.problems = list(problems)
+        n = len(self.problems)
+        first = str(self.problems[0]) if self.problems else "store corrupt"
+        super().__init__(f"store corrupt: {n} problem{'s' if n != 1 else ''}; first: {first}")

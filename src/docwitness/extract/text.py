@@ -1,0 +1,68 @@
+"""Plain text copies.
+
+Paragraphs are separated by blank lines; lines inside a paragraph are joined
+(with no space between CJK characters). A text with no blank line at all is
+read one paragraph per line, the common layout of Chinese plain-text copies.
+"""
+
+from __future__ import annotations
+
+import re
+
+from docwitness import __version__
+from docwitness.errors import ExtractionError
+from docwitness.extract import EXTRACTORS
+from docwitness.extract.charset import Decoded, decode, looks_binary
+from docwitness.model import Block, Capture, Extraction
+
+_BLANK = re.compile(r"\n[ \t\u3000]*\n")
+_CJK_END = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]$")
+_CJK_START = re.compile(r"^[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
+def decode_text(capture: Capture, html: bool = False) -> Decoded:
+    """Decode a capture's bytes, refusing binary data."""
+    if looks_binary(capture.body):
+        raise ExtractionError(capture.source, "binary data, not text (NUL bytes)")
+    header = None
+    if capture.http is not None:
+        header = capture.http.get("charset")
+    return decode(capture.body, header=header, html=html)
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join wrapped lines: no space between CJK characters, one space otherwise."""
+    out = ""
+    for line in (ln.strip() for ln in lines):
+        if not line:
+            continue
+        if out and not (_CJK_END.search(out) or _CJK_START.search(line)):
+            out += " "
+        out += line
+    return out
+
+
+def split_paragraphs(text: str) -> list[str]:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _BLANK.search(text):
+        return [join_lines(chunk.split("\n")) for chunk in _BLANK.split(text)]
+    return [line.strip() for line in text.split("\n")]
+
+
+@EXTRACTORS.register("text")
+class TextExtractor:
+    """Plain text: paragraphs split at blank lines, or one per line when there are none."""
+
+    media_types: tuple[str, ...] = ("text/plain",)
+
+    def extract(self, capture: Capture, select: str | None = None) -> Extraction:
+        decoded = decode_text(capture)
+        blocks = tuple(Block(p) for p in split_paragraphs(decoded.text) if p.strip())
+        return Extraction(
+            blocks=blocks,
+            extractor="text",
+            extractor_version=__version__,
+            encoding=decoded.encoding,
+            encoding_evidence={**decoded.evidence, "chosen_by": decoded.chosen_by},
+            replacement_chars=decoded.replacement_chars,
+        )

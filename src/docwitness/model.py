@@ -1,0 +1,345 @@
+"""Frozen data that flows between the pipeline's stages; no I/O here.
+
+Source (catalogue) → Capture (raw bytes + provenance) → Extraction (text blocks)
+→ Document (canonical paragraphs) → Report (findings per witness).
+
+Every digest is written ``sha256:<hex>``. A capture's bytes are evidence and are
+kept verbatim; every derived form records which extractor and normalisation
+profile produced it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+Role = Literal["official", "mirror", "aggregator", "archive", "community", "local"]
+ROLES: tuple[str, ...] = ("official", "mirror", "aggregator", "archive", "community", "local")
+FORMATS: tuple[str, ...] = ("html", "pdf", "text", "markdown")
+SCRIPTS: tuple[str, ...] = ("simplified", "traditional")
+
+Severity = Literal["substantive", "formal"]
+SEVERITIES: tuple[str, ...] = ("formal", "substantive")  # ordered, weakest first
+
+BlockKind = Literal["paragraph", "heading"]
+
+
+def sha256_bytes(data: bytes) -> str:
+    """The digest of ``data`` in docwitness's written form, ``sha256:<hex>``."""
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def sha256_text(text: str) -> str:
+    """The digest of ``text`` encoded as UTF-8."""
+    return sha256_bytes(text.encode("utf-8"))
+
+
+def canonical_json(obj: Any) -> str:
+    """JSON with sorted keys and no spaces, the form that is hashed."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+# --------------------------------------------------------------------------- sources
+
+
+@dataclass(frozen=True, slots=True)
+class WitnessSpec:
+    """One copy of a document, as the catalogue describes it."""
+
+    id: str
+    role: str
+    url: str | None = None
+    urls: tuple[str, ...] = ()
+    path: Path | None = None
+    format: str | None = None
+    select: str | None = None
+    script: str | None = None
+    published: str | None = None
+    wayback: str | None = None
+    next: str | None = None
+    max_pages: int | None = None
+
+    @property
+    def location(self) -> str:
+        """Where the copy is read from: the local path if there is one, else the URL."""
+        if self.path is not None:
+            return str(self.path)
+        if self.urls:
+            return self.urls[0]
+        return self.url or ""
+
+    @property
+    def origin(self) -> str | None:
+        """The URL the copy came from, if known (for a local copy, its ``url`` key)."""
+        if self.urls:
+            return self.urls[0]
+        return self.url
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSpec:
+    """A document and its witnesses, from one catalogue file."""
+
+    id: str
+    title: str
+    language: str
+    witnesses: tuple[WitnessSpec, ...]
+    catalogue: Path
+    reference: str | None = None
+
+    def witness(self, witness_id: str) -> WitnessSpec:
+        for w in self.witnesses:
+            if w.id == witness_id:
+                return w
+        raise KeyError(witness_id)
+
+
+# --------------------------------------------------------------------------- captures
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """Raw bytes of one copy (or one page of it) plus where and when they came from.
+
+    ``http`` holds the transport's provenance (request URL, redirect hops, final
+    URL, status, response headers, server address) when there was one.
+    """
+
+    source: str
+    retrieved: str  # ISO 8601, UTC, seconds precision, "Z" suffix
+    body: bytes = field(repr=False)
+    sha256: str
+    size: int
+    media_type: str | None
+    tool: str  # "docwitness/<version>"
+    transport: str  # "file" | "http" | "wayback"
+    http: dict[str, Any] | None = field(default=None, compare=False)
+    status: str = "captured"  # "captured" | "not-modified"
+
+    def provenance(self) -> dict[str, Any]:
+        """The capture without its body, for the history and the reports."""
+        out: dict[str, Any] = {
+            "source": self.source,
+            "retrieved": self.retrieved,
+            "sha256": self.sha256,
+            "size": self.size,
+            "media_type": self.media_type,
+            "tool": self.tool,
+            "transport": self.transport,
+            "status": self.status,
+        }
+        if self.http is not None:
+            out["http"] = self.http
+        return out
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A run of text that the source marks as one paragraph or heading."""
+
+    text: str
+    kind: BlockKind = "paragraph"
+    page: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What an extractor made of a capture, and how.
+
+    ``removed`` lists what was taken out as not being the document's text
+    (site chrome, running headers), so a report can show it. ``metadata`` holds
+    claims the copy makes about itself (title, dateline, date).
+    """
+
+    blocks: tuple[Block, ...]
+    extractor: str
+    extractor_version: str
+    libraries: dict[str, str] = field(default_factory=dict, compare=False)
+    encoding: str | None = None
+    encoding_evidence: dict[str, str | None] = field(default_factory=dict, compare=False)
+    replacement_chars: int = 0
+    removed: tuple[str, ...] = ()
+    metadata: dict[str, str] = field(default_factory=dict, compare=False)
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The extracted text: blocks joined by newlines (the ``text`` digest's input)."""
+        return "\n".join(b.text for b in self.blocks)
+
+
+# --------------------------------------------------------------------------- documents
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One canonical paragraph.
+
+    ``raw`` is the extracted text, ``text`` the canonical form the profile made of
+    it, ``sha256`` the digest of ``text``. ``marker`` is the numbering at the start
+    of ``text`` ("十、", "1.", "（一）" as canonicalised) or None, and ``point`` the
+    label of the top-level outline point the paragraph belongs to ("十"), or None
+    before the first point.
+    """
+
+    index: int
+    raw: str
+    text: str
+    sha256: str
+    kind: BlockKind = "paragraph"
+    marker: str | None = None
+    point: str | None = None
+    page: int | None = None
+
+    @property
+    def body(self) -> str:
+        """``text`` without its leading marker."""
+        if self.marker and self.text.startswith(self.marker):
+            return self.text[len(self.marker) :].lstrip()
+        return self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Digests:
+    """The three digests of a document: raw bytes, extracted text, canonical text."""
+
+    raw: str
+    text: str
+    canonical: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"raw": self.raw, "text": self.text, "canonical": self.canonical}
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A copy turned into canonical paragraphs, with the record of how."""
+
+    witness: str
+    source: str
+    paragraphs: tuple[Paragraph, ...]
+    digests: Digests
+    profile: str
+    extraction: Extraction
+
+    @property
+    def canonical_text(self) -> str:
+        return "\n".join(p.text for p in self.paragraphs)
+
+    @property
+    def length(self) -> int:
+        return sum(len(p.text) for p in self.paragraphs)
+
+
+# --------------------------------------------------------------------------- findings and reports
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing found about a witness. Data, never an exception.
+
+    ``ref`` is a 0-based index into the reference's canonical paragraphs (None
+    when there is no reference or no counterpart); ``witness`` an index, or a
+    tuple of indexes, into the witness's paragraphs. ``rule`` names the rule that
+    fired and ``evidence`` what it fired on, so a reader can judge it.
+    ``detail`` carries kind-specific extras (coverage, mended text, expected
+    numbering, context) that the JSON report passes through.
+    """
+
+    kind: str
+    severity: Severity
+    ref: int | None = None
+    ref_excerpt: str | None = None
+    witness: int | tuple[int, ...] | None = None
+    outline: str | None = None
+    ref_text: str | None = None
+    witness_text: str | None = None
+    offset: int | None = None
+    boilerplate: bool = False
+    rule: str | None = None
+    evidence: tuple[str, ...] = ()
+    detail: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class FormalDifference:
+    """A difference the normalisation profile removes: both readings, kept for display."""
+
+    ref: int | None
+    witness: int | None
+    ref_reading: str
+    witness_reading: str
+    reason: str  # "script" | "width" | "quotes" | "whitespace" | "other"
+
+
+@dataclass(frozen=True, slots=True)
+class AlignedRow:
+    """One row of the alignment of a witness against the reference, for side-by-side display.
+
+    ``ref`` and ``witness`` are paragraph indexes (a tuple where a split or merge
+    spans several); ``kind`` is "equal", "formal" (equal once normalised),
+    "variant", "missing", "extra", "split", "merge", "moved" or "numbering".
+    ``ops`` is the character diff of the pair for display, as (op, text) with op
+    -1 (only in the reference), 0 (both), 1 (only in the witness).
+    """
+
+    kind: str
+    ref: tuple[int, ...] = ()
+    witness: tuple[int, ...] = ()
+    ref_text: str = ""
+    witness_text: str = ""
+    ops: tuple[tuple[int, str], ...] = ()
+    boilerplate: bool = False
+
+
+Verdict = Literal["identical", "equivalent", "variant", "truncated", "unavailable", "complete"]
+
+
+@dataclass(frozen=True, slots=True)
+class WitnessReport:
+    """The outcome for one witness."""
+
+    id: str
+    source: str
+    verdict: str
+    role: str | None = None
+    coverage: float | None = None
+    degraded: bool = False
+    digests: Digests | None = None
+    findings: tuple[Finding, ...] = ()
+    formal: tuple[FormalDifference, ...] = ()
+    reason: str | None = None
+    captured: str | None = None
+    notes: tuple[str, ...] = ()
+    metadata: dict[str, str] = field(default_factory=dict, compare=False)
+    paragraphs: int | None = None
+    rows: tuple[AlignedRow, ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceInfo:
+    """Which witness the others were compared with, and why it was chosen."""
+
+    id: str
+    source: str
+    digests: Digests
+    paragraphs: int
+    chosen_because: str
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What a command found: the contract that every output format renders."""
+
+    document_id: str
+    document_title: str
+    reference: ReferenceInfo | None
+    witnesses: tuple[WitnessReport, ...]
+    profile: str
+    kind: str = "collation"  # "collation" | "diff" | "inspect" | "check"

@@ -1,0 +1,130 @@
+"""Extracted text → canonical paragraphs, through a named, versioned profile.
+
+The canonical form (profile ``canonical/1``) is chosen so that copies which
+differ only in how they were typed or rendered compare equal:
+
+* Unicode NFC; BOM, zero-width characters and soft hyphens removed;
+* Traditional script converted to Simplified with OpenCC (``t2s``);
+* full-width ASCII forms (U+FF01–U+FF5E: ，：；（）！？ …) folded to ASCII, the
+  ideographic space to a space; 。、《》 and other CJK punctuation kept;
+* every double quote (“ ” „ « » 「 」 " ＂) written ``"``, every single quote
+  (‘ ’ 『 』 ') written ``'``;
+* runs of white space collapsed to one space, leading and trailing space
+  (U+3000 indentation included) dropped, and no space kept next to a CJK
+  character (PDF extraction and re-typing insert them between Han characters).
+
+Each paragraph keeps its raw (extracted) text beside the canonical text, and
+gets its own digest. A document gets three digests: raw bytes, extracted text,
+canonical text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from docwitness.model import Block, Digests, Document, Extraction, Paragraph, sha256_text
+from docwitness.outline import assign_points
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """A normalisation profile: its name and version are recorded with every document."""
+
+    name: str
+    version: int
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}/{self.version}"
+
+
+PROFILE = Profile("canonical", 1)
+
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad\u180e"), None)
+_WIDTH: dict[int, int | str] = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_WIDTH[0x3000] = 0x20
+_QUOTES: dict[int, int | str] = {ord(c): '"' for c in "“”„‟«»「」〝〞\u301f＂"}
+_QUOTES.update({ord(c): "'" for c in "‘’‚‛『』＇"})
+_FOLD: dict[int, int | str] = {**_WIDTH, **_QUOTES}  # quotes win over the width map for ＂ and ＇
+
+_CJK = (
+    r"\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3190-\u31ff"
+    r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+    r"\U00020000-\U0003134f"
+)
+_ASCII_PUNCT = r"!-/:-@\[-`{-~"
+# A space next to a CJK character, or between a CJK character and ASCII
+# punctuation that stands in for a full-width mark ("认为, 1970" as typed).
+_SPACE_NEXT_TO_CJK = re.compile(
+    rf"(?<=[{_CJK}]) | (?=[{_CJK}])|(?<=[{_CJK}][{_ASCII_PUNCT}]) | (?=[{_ASCII_PUNCT}][{_CJK}])"
+)
+_WHITESPACE = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=1)
+def _opencc() -> Any:
+    import opencc  # imported here: a second of start-up that most commands need once
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → Simplified, phrase by phrase (OpenCC ``t2s``)."""
+    if not text or text.isascii():
+        return text
+    return str(_opencc().convert(text))
+
+
+def normalise_text(raw: str) -> str:
+    """The canonical form of one paragraph's text (profile ``canonical/1``)."""
+    text = unicodedata.normalize("NFC", raw).translate(_INVISIBLE)
+    text = to_simplified(text)
+    text = _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    # Spaces go before the width fold, while "，" still reads as CJK.
+    text = _SPACE_NEXT_TO_CJK.sub("", text).translate(_FOLD)
+    return _SPACE_NEXT_TO_CJK.sub("", _WHITESPACE.sub(" ", text).strip())
+
+
+def canonical_paragraphs(blocks: tuple[Block, ...] | list[Block]) -> tuple[Paragraph, ...]:
+    """Blocks → canonical paragraphs; blocks that normalise to nothing are dropped."""
+    kept: list[tuple[Block, str]] = []
+    for block in blocks:
+        text = normalise_text(block.text)
+        if text:
+            kept.append((block, text))
+    points = assign_points([t for _, t in kept], [b.kind for b, _ in kept])
+    return tuple(
+        Paragraph(
+            index=i,
+            raw=block.text,
+            text=text,
+            sha256=sha256_text(text),
+            kind=block.kind,
+            marker=marker,
+            point=point,
+            page=block.page,
+        )
+        for i, ((block, text), (marker, point)) in enumerate(zip(kept, points, strict=True))
+    )
+
+
+def build_document(witness: str, source: str, raw_sha256: str, extraction: Extraction) -> Document:
+    """Assemble a :class:`Document` from an extraction of the capture ``raw_sha256``."""
+    paragraphs = canonical_paragraphs(extraction.blocks)
+    canonical = "\n".join(p.text for p in paragraphs)
+    return Document(
+        witness=witness,
+        source=source,
+        paragraphs=paragraphs,
+        digests=Digests(
+            raw=raw_sha256,
+            text=sha256_text(extraction.text),
+            canonical=sha256_text(canonical),
+        ),
+        profile=PROFILE.id,
+        extraction=extraction,
+    )

@@ -1,0 +1,23 @@
+"""Shared fixtures: the seed copy and made copies built from it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import made  # noqa: E402
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    return made.SEED
+
+
+@pytest.fixture
+def made_statement_path(tmp_path: Path) -> Path:
+    """The made complete plain-text statement (see made.made_statement)."""
+    return made.write_made(tmp_path, "made-statement.txt", made.made_statement())

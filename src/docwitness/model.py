@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-Role = Literal["official", "mirror", "aggregator", "archive", "community", "local"]
-ROLES: tuple[str, ...] = ("official", "mirror", "aggregator", "archive", "community", "local")
+Role = Literal["official", "mirror", "aggregator", "archive", "community"]
+ROLES: tuple[str, ...] = ("official", "mirror", "aggregator", "archive", "community")
 FORMATS: tuple[str, ...] = ("html", "pdf", "text", "markdown")
 SCRIPTS: tuple[str, ...] = ("simplified", "traditional")
 

@@ -1,30 +1,73 @@
-"""The library's front door: load, fetch, collate, inspect, verify.
+"""The library's front door: load, fetch, verify, collate, inspect.
 
-Every command of the CLI is a call here, so each is usable and testable from
-Python. Nothing here prints or exits.
+Every command of the CLI is one call here, so each is usable and testable from
+Python. Nothing here prints or exits; problems are exceptions from
+:mod:`docwitness.errors` and findings are data.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
-from docwitness.errors import CaptureError, UsageError
+from docwitness import __version__
+from docwitness.catalogue import default_catalogues, load_catalogues
+from docwitness.errors import CaptureError, ExtractionError, StoreError, UsageError
 from docwitness.extract import extract
 from docwitness.fetch.file import capture_file
-from docwitness.model import Capture, Document
-from docwitness.normalise import build_document
+from docwitness.model import (
+    Block,
+    Capture,
+    Digests,
+    Document,
+    DocumentSpec,
+    Extraction,
+    WitnessSpec,
+    sha256_text,
+)
+from docwitness.normalise import PROFILE, build_document
+from docwitness.store import Store, record_of
+
+log = logging.getLogger(__name__)
+
+DEFAULT_STORE = Path("snapshots")
 
 
 def is_url(location: str) -> bool:
     return location.startswith(("http://", "https://"))
 
 
-def document_from_capture(
-    capture: Capture, witness: str, format: str | None = None, select: str | None = None
+def document_from_captures(
+    captures: list[Capture], witness: str, format: str | None = None, select: str | None = None
 ) -> Document:
-    """Extract and normalise one capture into a :class:`Document`."""
-    extraction = extract(capture, format=format, select=select)
-    return build_document(witness, capture.source, capture.sha256, extraction)
+    """Extract and normalise the pages of one copy into a :class:`Document`."""
+    if len(captures) == 1:
+        capture = captures[0]
+        extraction = extract(capture, format=format, select=select)
+        return build_document(witness, capture.source, capture.sha256, extraction)
+    parts = [extract(c, format=format, select=select) for c in captures]
+    blocks = tuple(
+        Block(b.text, b.kind, page=n) for n, part in enumerate(parts, 1) for b in part.blocks
+    )
+    first = parts[0]
+    combined = Extraction(
+        blocks=blocks,
+        extractor=first.extractor,
+        extractor_version=first.extractor_version,
+        libraries=first.libraries,
+        encoding=first.encoding,
+        encoding_evidence=first.encoding_evidence,
+        replacement_chars=sum(p.replacement_chars for p in parts),
+        removed=tuple(r for p in parts for r in p.removed),
+        metadata={k: v for p in reversed(parts) for k, v in p.metadata.items()},
+        warnings=tuple(w for p in parts for w in p.warnings),
+    )
+    # Several pages: the raw digest is that of the list of the pages' digests, in order.
+    raw = sha256_text("\n".join(c.sha256 for c in captures))
+    return build_document(witness, captures[0].source, raw, combined)
 
 
 def load_copy(
@@ -35,11 +78,241 @@ def load_copy(
         from docwitness.fetch import capture_url
 
         captures = capture_url(location)
-        if len(captures) != 1:
-            raise UsageError(f"{location}: a copy of several pages needs a catalogue entry")
-        capture = captures[0]
     else:
         if not location:
             raise CaptureError(location, "empty path")
-        capture = capture_file(Path(location))
-    return document_from_capture(capture, witness or Path(location).name, format, select)
+        captures = [capture_file(Path(location))]
+    name = witness or (location if is_url(location) else Path(location).name)
+    return document_from_captures(captures, name, format, select)
+
+
+def resolve_catalogues(paths: list[Path] | None) -> list[DocumentSpec]:
+    return load_catalogues(list(paths) if paths else default_catalogues())
+
+
+# --------------------------------------------------------------------------- fetch
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """What ``fetch`` did for one witness."""
+
+    document: str
+    witness: str
+    role: str
+    source: str
+    status: str  # "captured" | "unchanged" | "not-modified" | "unavailable" | "failed"
+    reason: str | None = None
+    size: int | None = None
+    digests: Digests | None = None
+    changed: tuple[str, ...] = ()
+    entry: dict[str, Any] | None = field(default=None, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("captured", "unchanged", "not-modified")
+
+
+Progress = Callable[[str, str], None]  # (witness id, status)
+
+
+def display_location(spec: WitnessSpec) -> str:
+    """Where a witness is read from, as recorded: a local path relative to the working
+    folder when it lies inside it (so a committed store names no machine's paths)."""
+    if spec.path is not None:
+        try:
+            return str(spec.path.relative_to(Path.cwd()))
+        except ValueError:
+            return str(spec.path)
+    return spec.location
+
+
+def _changed(previous: dict[str, Any] | None, digests: Digests) -> tuple[str, ...]:
+    if previous is None:
+        return ()
+    return tuple(k for k, v in digests.to_dict().items() if previous.get(k) != v)
+
+
+def capture_and_record(
+    store: Store, doc: DocumentSpec, spec: WitnessSpec, options: Any = None, offline: bool = False
+) -> FetchResult:
+    """Capture one witness, extract, normalise and record it; failures become results."""
+    previous = store.latest(doc.id, spec.id)
+    base: dict[str, Any] = {
+        "document": doc.id,
+        "witness": spec.id,
+        "role": spec.role,
+        "source": display_location(spec),
+    }
+    if offline and spec.path is None:
+        return FetchResult(**base, status="unavailable", reason="offline: not fetched")
+    try:
+        from docwitness.fetch import capture_witness
+
+        captures = capture_witness(spec, previous, options)
+    except CaptureError as exc:
+        return FetchResult(**base, status="unavailable", reason=exc.reason)
+    if spec.path is not None:
+        captures = [replace(c, source=base["source"]) for c in captures]
+
+    if previous is not None and all(c.status == "not-modified" for c in captures):
+        entry = {
+            **{k: previous[k] for k in ("record", "raw", "text", "canonical", "paragraphs")},
+            "time": captures[0].retrieved,
+            "status": "not-modified",
+            "source": base["source"],
+            "pages": [c.provenance() for c in captures],
+            "changed": [],
+            "tool": f"docwitness/{__version__}",
+            "profile": previous.get("profile"),
+        }
+        store.append_history(doc.id, spec.id, entry)
+        digests = Digests(previous["raw"], previous["text"], previous["canonical"])
+        return FetchResult(**base, status="not-modified", size=None, digests=digests, entry=entry)
+
+    try:
+        document = document_from_captures(captures, spec.id, spec.format, spec.select)
+    except ExtractionError as exc:
+        return FetchResult(**base, status="failed", reason=exc.reason)
+
+    pages = [store.put(c.body) for c in captures]
+    store.put(document.extraction.text.encode("utf-8"))
+    store.put(document.canonical_text.encode("utf-8"))
+    record = store.put_json(record_of(document, pages, spec.format, spec.select))
+    changed = _changed(previous, document.digests)
+    status = (
+        "unchanged"
+        if previous is not None and previous.get("raw") == document.digests.raw
+        else "captured"
+    )
+    entry = {
+        "time": captures[0].retrieved,
+        "status": "captured",
+        "record": record,
+        **document.digests.to_dict(),
+        "paragraphs": len(document.paragraphs),
+        "source": base["source"],
+        "pages": [c.provenance() for c in captures],
+        "changed": list(changed),
+        "tool": f"docwitness/{__version__}",
+        "profile": document.profile,
+    }
+    store.append_history(doc.id, spec.id, entry)
+    size = sum(c.size for c in captures)
+    return FetchResult(
+        **base, status=status, size=size, digests=document.digests, changed=changed, entry=entry
+    )
+
+
+def fetch(
+    catalogues: list[Path] | None = None,
+    store_dir: Path = DEFAULT_STORE,
+    *,
+    options: Any = None,
+    progress: Progress | None = None,
+    offline: bool = False,
+) -> list[FetchResult]:
+    """Capture every witness of the catalogues into the store; one result per witness.
+
+    With ``offline``, only local copies are captured and network witnesses are
+    reported unavailable without a request being sent."""
+    documents = resolve_catalogues(catalogues)
+    store = Store(store_dir)
+    store.ensure_writable()
+    results: list[FetchResult] = []
+    for doc in documents:
+        for spec in doc.witnesses:
+            result = capture_and_record(store, doc, spec, options, offline)
+            if progress is not None:
+                progress(spec.id, result.status)
+            results.append(result)
+    return results
+
+
+# --------------------------------------------------------------------------- log and verify
+
+
+def find_history(store_dir: Path, witness: str) -> tuple[str, str, list[dict[str, Any]]]:
+    """A witness's history, by ``document/witness`` or by a witness id unique in the store."""
+    store = Store(store_dir)
+    if not store.root.is_dir():
+        raise StoreError(f"no store at {store.root}")
+    matches = [(d, w) for d, w, _ in store.histories() if witness in (w, f"{d}/{w}")]
+    if not matches:
+        known = ", ".join(f"{d}/{w}" for d, w, _ in store.histories()) or "none"
+        raise UsageError(f"no history for witness {witness!r} in {store.root} (known: {known})")
+    if len(matches) > 1:
+        raise UsageError(
+            f"witness {witness!r} is ambiguous; name it as one of: "
+            + ", ".join(f"{d}/{w}" for d, w in matches)
+        )
+    document, wid = matches[0]
+    return document, wid, store.history(document, wid)
+
+
+def verify(store_dir: Path = DEFAULT_STORE) -> list[Any]:
+    """Every integrity problem in the store (an empty list when all is well)."""
+    return Store(store_dir).verify()
+
+
+@dataclass(frozen=True, slots=True)
+class Rederived:
+    """A stored document re-extracted with the installed tools."""
+
+    document: str
+    witness: str
+    record: str
+    same: bool
+    changed: tuple[str, ...]
+    stored_tools: str
+    current_tools: str
+    reason: str | None = None
+
+
+def rederive(store_dir: Path = DEFAULT_STORE) -> list[Rederived]:
+    """Re-extract every stored capture with the installed versions; report documents whose
+    text would now differ ("our tooling changed", told apart from "the source changed")."""
+    store = Store(store_dir)
+    if not store.root.is_dir():
+        raise StoreError(f"no store at {store.root}")
+    out: list[Rederived] = []
+    seen: set[str] = set()
+    for document, witness, _ in store.histories():
+        for entry in store.history(document, witness):
+            if entry["record"] in seen:
+                continue
+            seen.add(entry["record"])
+            record = store.get_json(entry["record"])
+            ex = record["extraction"]
+            stored = (
+                f"{ex['extractor']} {ex['extractor_version']} {ex['libraries']} {record['profile']}"
+            )
+            captures = [
+                Capture(
+                    source=page.get("source", ""),
+                    retrieved=page.get("retrieved", ""),
+                    body=store.get(digest),
+                    sha256=digest,
+                    size=page.get("size", 0),
+                    media_type=page.get("media_type"),
+                    tool=page.get("tool", ""),
+                    transport=page.get("transport", "file"),
+                    http=page.get("http"),
+                )
+                for digest, page in zip(record["pages"], entry["pages"], strict=False)
+            ]
+            try:
+                doc = document_from_captures(captures, witness, record["format"], record["select"])
+            except ExtractionError as exc:
+                out.append(
+                    Rederived(document, witness, entry["record"], False, (), stored, "", exc.reason)
+                )
+                continue
+            new = doc.digests.to_dict()
+            changed = tuple(k for k in ("text", "canonical") if new[k] != record["sha256"][k])
+            ex2 = doc.extraction
+            current = f"{ex2.extractor} {ex2.extractor_version} {ex2.libraries} {PROFILE.id}"
+            out.append(
+                Rederived(document, witness, entry["record"], not changed, changed, stored, current)
+            )
+    return out

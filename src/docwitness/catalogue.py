@@ -1,0 +1,233 @@
+"""The catalogue: ``sources/*.toml`` → :class:`DocumentSpec` with its witnesses.
+
+One TOML file per document: a ``[document]`` table (``id``, ``title``,
+``language``, optional ``reference``) and one ``[[witness]]`` table per copy.
+Validation is strict and collects every problem in every file before failing
+once, with the file and the key of each (bagit's habit): unknown keys,
+duplicate ids, a missing or doubled location, a ``path`` that escapes the
+catalogue's folder, a bad role, format or script.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from docwitness.errors import CatalogueError, CatalogueProblem, UsageError
+from docwitness.model import FORMATS, ROLES, SCRIPTS, DocumentSpec, WitnessSpec
+
+DOCUMENT_KEYS = {"id", "title", "language", "reference"}
+WITNESS_KEYS = {
+    "id",
+    "role",
+    "url",
+    "urls",
+    "path",
+    "format",
+    "select",
+    "script",
+    "published",
+    "wayback",
+    "next",
+    "max_pages",
+    "note",
+}
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
+
+
+def default_catalogues(root: Path | None = None) -> list[Path]:
+    """``sources/*.toml`` under ``root`` (the working directory by default), sorted."""
+    folder = (root or Path.cwd()) / "sources"
+    found = sorted(folder.glob("*.toml"))
+    if not found:
+        raise UsageError(f"no catalogue given and none found in {folder}/*.toml")
+    return found
+
+
+class _Checker:
+    def __init__(self, file: Path) -> None:
+        self.file = file
+        self.problems: list[CatalogueProblem] = []
+
+    def problem(self, key: str, message: str) -> None:
+        self.problems.append(CatalogueProblem(str(self.file), key, message))
+
+    def string(
+        self, table: dict[str, Any], key: str, where: str, required: bool = False
+    ) -> str | None:
+        value = table.get(key)
+        if value is None:
+            if required:
+                self.problem(f"{where}.{key}", "is required")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.problem(f"{where}.{key}", "must be a non-empty string")
+            return None
+        return value
+
+    def unknown(self, table: dict[str, Any], allowed: set[str], where: str) -> None:
+        for key in sorted(set(table) - allowed):
+            self.problem(f"{where}.{key}", f"unknown key (allowed: {', '.join(sorted(allowed))})")
+
+    def url(self, value: str, key: str) -> None:
+        if not value.startswith(("http://", "https://")):
+            self.problem(key, f"must be an http:// or https:// URL, not {value!r}")
+
+
+def _witness(check: _Checker, raw: Any, n: int, folder: Path) -> WitnessSpec | None:
+    where = f"witness[{n}]"
+    if not isinstance(raw, dict):
+        check.problem(where, "must be a table ([[witness]])")
+        return None
+    wid = check.string(raw, "id", where, required=True)
+    if wid is not None:
+        where = f"witness[{n}] ({wid})"
+        if not _ID.match(wid):
+            check.problem(f"{where}.id", "use lower-case letters, digits, '.', '_' and '-'")
+    check.unknown(raw, WITNESS_KEYS, where)
+    role = check.string(raw, "role", where, required=True)
+    if role is not None and role not in ROLES:
+        check.problem(f"{where}.role", f"{role!r} is not a role (one of: {', '.join(ROLES)})")
+    fmt = check.string(raw, "format", where)
+    if fmt is not None and fmt not in FORMATS:
+        check.problem(f"{where}.format", f"{fmt!r} is not a format (one of: {', '.join(FORMATS)})")
+    script = check.string(raw, "script", where)
+    if script is not None and script not in SCRIPTS:
+        check.problem(
+            f"{where}.script", f"{script!r} is not a script (one of: {', '.join(SCRIPTS)})"
+        )
+
+    url = check.string(raw, "url", where)
+    if url is not None:
+        check.url(url, f"{where}.url")
+    urls: tuple[str, ...] = ()
+    if "urls" in raw:
+        value = raw["urls"]
+        if not isinstance(value, list) or not value or not all(isinstance(u, str) for u in value):
+            check.problem(f"{where}.urls", "must be a non-empty list of URLs (pages in order)")
+        else:
+            urls = tuple(value)
+            for i, u in enumerate(urls):
+                check.url(u, f"{where}.urls[{i}]")
+    path: Path | None = None
+    rel = check.string(raw, "path", where)
+    if rel is not None:
+        candidate = (folder / rel).resolve()
+        if Path(rel).is_absolute() or not candidate.is_relative_to(folder.resolve()):
+            check.problem(f"{where}.path", f"{rel!r} escapes the catalogue's folder {folder}")
+        else:
+            path = candidate
+    wayback = check.string(raw, "wayback", where)
+
+    if rel is None and not urls and url is None:
+        check.problem(where, "has no location: give one of url, urls or path")
+    if url is not None and urls:
+        check.problem(where, "give url or urls, not both")
+    if rel is not None and urls:
+        check.problem(where, "a local copy (path) takes url for its origin, not urls")
+    if wayback is not None and url is None and not wayback.startswith(("http://", "https://")):
+        check.problem(
+            f"{where}.wayback", "a timestamp needs the witness's url (or give a full archive URL)"
+        )
+    max_pages = raw.get("max_pages")
+    if max_pages is not None and (
+        not isinstance(max_pages, int) or isinstance(max_pages, bool) or max_pages < 1
+    ):
+        check.problem(f"{where}.max_pages", "must be a whole number of at least 1")
+        max_pages = None
+    if wid is None or role is None:
+        return None
+    return WitnessSpec(
+        id=wid,
+        role=role,
+        url=url,
+        urls=urls,
+        path=path,
+        format=fmt,
+        select=check.string(raw, "select", where),
+        script=script,
+        published=check.string(raw, "published", where),
+        wayback=wayback,
+        next=check.string(raw, "next", where),
+        max_pages=max_pages,
+    )
+
+
+def _parse(file: Path, check: _Checker) -> DocumentSpec | None:
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        check.problem("", "no such file")
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        check.problem("", f"cannot read: {exc}")
+        return None
+    except tomllib.TOMLDecodeError as exc:
+        check.problem("", f"not valid TOML: {exc}")
+        return None
+    check.unknown(data, {"document", "witness"}, "(top level)")
+    doc = data.get("document")
+    if not isinstance(doc, dict):
+        check.problem("document", "a [document] table is required")
+        doc = {}
+    check.unknown(doc, DOCUMENT_KEYS, "document")
+    did = check.string(doc, "id", "document", required=True)
+    if did is not None and not _ID.match(did):
+        check.problem("document.id", "use lower-case letters, digits, '.', '_' and '-'")
+    title = check.string(doc, "title", "document", required=True)
+    language = check.string(doc, "language", "document", required=True)
+    reference = check.string(doc, "reference", "document")
+
+    raw_witnesses = data.get("witness", [])
+    if not isinstance(raw_witnesses, list) or not raw_witnesses:
+        check.problem("witness", "at least one [[witness]] table is required")
+        raw_witnesses = []
+    witnesses: list[WitnessSpec] = []
+    seen: set[str] = set()
+    for n, raw in enumerate(raw_witnesses):
+        w = _witness(check, raw, n, file.parent)
+        if w is None:
+            continue
+        if w.id in seen:
+            check.problem(f"witness[{n}].id", f"duplicate witness id {w.id!r}")
+        seen.add(w.id)
+        witnesses.append(w)
+    if reference is not None and reference not in seen:
+        check.problem("document.reference", f"{reference!r} is not the id of a witness here")
+    if did is None or title is None or language is None:
+        return None
+    return DocumentSpec(
+        id=did,
+        title=title,
+        language=language,
+        witnesses=tuple(witnesses),
+        catalogue=file,
+        reference=reference,
+    )
+
+
+def load_catalogues(files: list[Path]) -> list[DocumentSpec]:
+    """Load and validate every file; raise one CatalogueError listing every problem."""
+    problems: list[CatalogueProblem] = []
+    documents: list[DocumentSpec] = []
+    for file in files:
+        check = _Checker(file)
+        doc = _parse(file, check)
+        problems.extend(check.problems)
+        if doc is not None and not check.problems:
+            documents.append(doc)
+    ids = [d.id for d in documents]
+    for d in documents:
+        if ids.count(d.id) > 1:
+            problems.append(
+                CatalogueProblem(
+                    str(d.catalogue),
+                    "document.id",
+                    f"document id {d.id!r} is used by another catalogue",
+                )
+            )
+    if problems:
+        raise CatalogueError(problems)
+    return documents

@@ -9,6 +9,7 @@ a traceback unless ``--debug`` was given.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import sys
@@ -17,7 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from docwitness import __version__
-from docwitness.errors import DocwitnessError, ExitCode, StoreCorrupt
+from docwitness.errors import DocwitnessError, ExitCode, StoreCorrupt, UsageError
+from docwitness.model import Report
 
 EPILOG = """exit codes: 0 ok, 1 findings, 2 usage or catalogue error, 3 incomplete (a witness
 could not be fetched or extracted, or the store could not be written), 4 store corrupt,
@@ -95,7 +97,225 @@ def build_parser() -> argparse.ArgumentParser:
         help="also re-extract every capture with the installed tools and report "
         "documents whose text would now differ",
     )
+    for name, helptext, positional in (
+        ("diff", "compare two copies directly (A is the reference)", "copies"),
+        ("collate", "compare every witness's latest snapshot with the reference", "catalogues"),
+        ("inspect", "what one copy reveals about itself: is it complete?", "copy"),
+    ):
+        p = sub.add_parser(name, parents=[common], epilog=EPILOG, help=helptext)
+        if positional == "copies":
+            p.add_argument("a", metavar="A", help="the reference copy: a path or a URL")
+            p.add_argument("b", metavar="B", help="the copy to compare: a path or a URL")
+        elif positional == "copy":
+            p.add_argument("copy", metavar="COPY", help="a path or a URL")
+            p.add_argument("--language", help="the copy's language (zh, ru, en); guessed if absent")
+        else:
+            p.add_argument(
+                "catalogues",
+                nargs="*",
+                type=Path,
+                metavar="CATALOGUE",
+                help="catalogue files (default: sources/*.toml)",
+            )
+            _store_arg(p)
+        _report_args(p, default_format="text")
+        if name != "inspect":
+            _fail_on_arg(p)
+    p = sub.add_parser(
+        "check",
+        parents=[common],
+        epilog=EPILOG,
+        help="the main job: fetch, report changes, collate, inspect, write HTML",
+    )
+    p.add_argument(
+        "catalogues",
+        nargs="*",
+        type=Path,
+        metavar="CATALOGUE",
+        help="catalogue files (default: sources/*.toml)",
+    )
+    _store_arg(p)
+    p.add_argument(
+        "--offline",
+        action="store_true",
+        help="send no network request: use the stored snapshots of network witnesses",
+    )
+    _report_args(p, default_format="text")
+    _fail_on_arg(p)
+    p.add_argument(
+        "--fail-on-change",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="exit 1 when the text of a source changed since its last snapshot (default: on)",
+    )
+    p.add_argument(
+        "--html",
+        type=Path,
+        metavar="FILE",
+        help="where to write the HTML report (default: STORE/report.html)",
+    )
+    p.add_argument("--no-html", action="store_true", help="write no HTML report")
+
+    p = sub.add_parser(
+        "report",
+        parents=[common],
+        epilog=EPILOG,
+        help="write the collation of the stored snapshots, without fetching",
+    )
+    p.add_argument(
+        "catalogues",
+        nargs="*",
+        type=Path,
+        metavar="CATALOGUE",
+        help="catalogue files (default: sources/*.toml)",
+    )
+    _store_arg(p)
+    _report_args(p, default_format="html")
     return parser
+
+
+def _report_args(p: argparse.ArgumentParser, default_format: str) -> None:
+    p.add_argument(
+        "--format",
+        default=default_format,
+        choices=["text", "json", "markdown", "html", "github"],
+        help=f"report format (default: {default_format})",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write the report to FILE instead of standard output",
+    )
+    p.add_argument(
+        "--show-formal",
+        action="store_true",
+        help="list the differences the normalisation removes, with both readings",
+    )
+
+
+def _fail_on_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--fail-on",
+        default="substantive",
+        choices=["substantive", "formal", "any"],
+        help="exit 1 when anything at or above this level is found (default: substantive)",
+    )
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _emit(reports: list[Report], args: argparse.Namespace) -> None:
+    from docwitness.report import render
+
+    color = args.output is None and sys.stdout.isatty() and args.format == "text"
+    parts = [render(r, args.format, show_formal=args.show_formal, color=color) for r in reports]
+    text = "\n".join(parts)
+    if args.output is not None:
+        try:
+            _write_atomic(args.output, text)
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _verdict_code(reports: list[Report], fail_on: str) -> int:
+    from docwitness.findings import exceeds
+
+    if any(exceeds(r, fail_on) for r in reports):
+        return ExitCode.FINDINGS
+    if any(w.verdict == "unavailable" for r in reports for w in r.witnesses):
+        return ExitCode.INCOMPLETE
+    return ExitCode.OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from docwitness import pipeline
+
+    reports = [pipeline.diff(args.a, args.b)]
+    _emit(reports, args)
+    return _verdict_code(reports, args.fail_on)
+
+
+def cmd_collate(args: argparse.Namespace) -> int:
+    from docwitness import pipeline
+
+    reports = pipeline.collate(args.catalogues or None, args.store)
+    _emit(reports, args)
+    return _verdict_code(reports, args.fail_on)
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    from docwitness import pipeline
+
+    report = pipeline.inspect_copy(args.copy, language=args.language)
+    _emit([report], args)
+    (w,) = report.witnesses
+    substantive = any(f.severity == "substantive" for f in w.findings)
+    return ExitCode.FINDINGS if w.verdict == "truncated" or substantive else ExitCode.OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    import os
+
+    from docwitness import pipeline
+    from docwitness.findings import exceeds
+    from docwitness.report import render
+
+    progress = None
+    if sys.stderr.isatty():
+        from rich.console import Console
+
+        console = Console(stderr=True)
+
+        def progress(witness: str, status: str) -> None:
+            console.print(f"[dim]{witness}: {status}[/dim]")
+
+    result = pipeline.check(
+        args.catalogues or None, args.store, offline=args.offline, progress=progress
+    )
+    _emit(result.reports, args)
+    if not args.no_html:
+        html_path = args.html or args.store / "report.html"
+        _write_atomic(html_path, "\n".join(render(r, "html") for r in result.reports))
+        print(f"docwitness: HTML report written to {html_path}", file=sys.stderr)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        with open(summary, "a", encoding="utf-8") as fh:
+            fh.write("\n".join(render(r, "markdown") for r in result.reports) + "\n")
+    if any(exceeds(r, args.fail_on) for r in result.reports):
+        return ExitCode.FINDINGS
+    if args.fail_on_change and result.changed():
+        return ExitCode.FINDINGS
+    if any(w.verdict == "unavailable" for r in result.reports for w in r.witnesses):
+        return ExitCode.INCOMPLETE
+    return ExitCode.OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from docwitness import pipeline
+
+    reports = pipeline.collate(args.catalogues or None, args.store)
+    _emit(reports, args)
+    if args.output is not None:
+        print(f"docwitness: report written to {args.output}", file=sys.stderr)
+    return ExitCode.OK
 
 
 def _plain_or_rich(rows: list[list[str]], headers: list[str]) -> None:
@@ -255,7 +475,16 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return ExitCode.FINDINGS if differing else ExitCode.OK
 
 
-COMMANDS = {"fetch": cmd_fetch, "log": cmd_log, "verify": cmd_verify}
+COMMANDS = {
+    "fetch": cmd_fetch,
+    "log": cmd_log,
+    "verify": cmd_verify,
+    "diff": cmd_diff,
+    "collate": cmd_collate,
+    "inspect": cmd_inspect,
+    "check": cmd_check,
+    "report": cmd_report,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -25,6 +25,10 @@ from docwitness.model import (
     Document,
     DocumentSpec,
     Extraction,
+    Finding,
+    ReferenceInfo,
+    Report,
+    WitnessReport,
     WitnessSpec,
     sha256_text,
 )
@@ -316,3 +320,348 @@ def rederive(store_dir: Path = DEFAULT_STORE) -> list[Rederived]:
                 Rederived(document, witness, entry["record"], not changed, changed, stored, current)
             )
     return out
+
+
+# --------------------------------------------------------------------------- comparing
+
+
+def assess(
+    reference: Document, witness: Document, role: str | None = None, language: str | None = None
+) -> WitnessReport:
+    """A witness against the reference, with the single-copy checks merged in.
+
+    The reference-based findings come first; a single-copy finding is added where
+    the comparison has none of its kind at the same witness paragraphs, so a copy
+    cut where the reference is cut too is still flagged, and the two never repeat
+    each other.
+    """
+    from docwitness.findings import compare
+    from docwitness.inspect import single_copy_findings
+
+    report = compare(reference, witness, role=role)
+    own = single_copy_findings(witness, language)
+    have = {(f.kind, _witness_key(f)) for f in report.findings}
+    kinds = {f.kind for f in report.findings}
+    extra = [
+        f
+        for f in own
+        if f.kind != "extra"
+        and (f.kind, _witness_key(f)) not in have
+        and not (f.kind == "truncation" and "truncation" in kinds)
+    ]
+    if not extra:
+        return report
+    findings = report.findings + tuple(extra)
+    verdict = report.verdict
+    if any(f.kind == "truncation" for f in extra):
+        verdict = "truncated"
+    elif verdict in ("identical", "equivalent") and any(f.severity == "substantive" for f in extra):
+        verdict = "variant"
+    elif verdict == "identical":
+        verdict = "equivalent"
+    return replace(report, findings=findings, verdict=verdict)
+
+
+def _witness_key(f: Finding) -> tuple[int, ...]:
+    if f.witness is None:
+        return ()
+    return f.witness if isinstance(f.witness, tuple) else (f.witness,)
+
+
+def reference_info(doc: Document, because: str) -> ReferenceInfo:
+    return ReferenceInfo(
+        id=doc.witness,
+        source=doc.source,
+        digests=doc.digests,
+        paragraphs=len(doc.paragraphs),
+        chosen_because=because,
+    )
+
+
+def diff(a: str, b: str, *, format_a: str | None = None, format_b: str | None = None) -> Report:
+    """Compare two copies directly, ``a`` being the reference. No catalogue needed."""
+    ref = load_copy(a, format_a)
+    wit = load_copy(b, format_b)
+    if ref.witness == wit.witness:
+        wit = replace(wit, witness=f"{wit.witness} (b)")
+    result = assess(ref, wit)
+    return Report(
+        document_id="",
+        document_title=_title(ref),
+        reference=reference_info(ref, "named first on the command line"),
+        witnesses=(result,),
+        profile=PROFILE.id,
+        kind="diff",
+    )
+
+
+def inspect_copy(
+    location: str, *, format: str | None = None, language: str | None = None
+) -> Report:
+    """The single-copy checks on one copy, as a report with no reference."""
+    from docwitness.inspect import inspect_document
+
+    doc = load_copy(location, format)
+    result = inspect_document(doc, language=language)
+    return Report(
+        document_id="",
+        document_title=_title(doc),
+        reference=None,
+        witnesses=(result,),
+        profile=PROFILE.id,
+        kind="inspect",
+    )
+
+
+def _title(doc: Document) -> str:
+    for p in doc.paragraphs:
+        if p.kind == "heading":
+            return p.text
+    return doc.paragraphs[0].text[:80] if doc.paragraphs else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """A witness's latest stored document, or why there is none."""
+
+    spec: WitnessSpec
+    document: Document | None
+    entry: dict[str, Any] | None
+    reason: str | None = None
+
+
+def load_latest(store: Store, doc: DocumentSpec) -> list[Loaded]:
+    """Each witness's latest snapshot from the store."""
+    out = []
+    for spec in doc.witnesses:
+        entry = store.latest(doc.id, spec.id)
+        if entry is None:
+            out.append(Loaded(spec, None, None, "never captured (run docwitness fetch)"))
+        else:
+            out.append(Loaded(spec, store.load_document(entry, spec.id), entry))
+    return out
+
+
+def choose_reference(
+    doc: DocumentSpec, loaded: list[Loaded], language: str | None = None
+) -> tuple[Loaded, str] | None:
+    """The catalogue's ``reference`` if available, else the first available official
+    witness, else the most complete copy; with the reason, said in the report."""
+    from docwitness.inspect import inspect_document
+
+    available = [x for x in loaded if x.document is not None]
+    if not available:
+        return None
+    if doc.reference:
+        named = next(x for x in loaded if x.spec.id == doc.reference)
+        if named.document is not None:
+            return named, "named as the reference in the catalogue"
+    officials = [x for x in available if x.spec.role == "official"]
+    if officials:
+        why = "the first official witness available"
+        if doc.reference:
+            why += f" (the catalogue's reference {doc.reference!r} is unavailable)"
+        return officials[0], why
+
+    def completeness(x: Loaded) -> tuple[bool, int]:
+        assert x.document is not None
+        whole = inspect_document(x.document, language=language).verdict != "truncated"
+        return whole, x.document.length
+
+    best = max(available, key=completeness)
+    whole, length = completeness(best)
+    state = "not judged truncated" if whole else "itself truncated: no complete copy is available"
+    return best, (
+        f"no official witness is available; the most complete copy "
+        f"({length} canonical characters, {state})"
+    )
+
+
+def collate_document(store: Store, doc: DocumentSpec) -> Report:
+    """Every witness's latest snapshot compared with the document's reference."""
+    from docwitness.inspect import inspect_document
+
+    loaded = load_latest(store, doc)
+    chosen = choose_reference(doc, loaded, doc.language)
+    reports: list[WitnessReport] = []
+    reference: ReferenceInfo | None = None
+    if chosen is not None:
+        ref, because = chosen
+        assert ref.document is not None
+        reference = reference_info(ref.document, because)
+    for x in loaded:
+        captured = x.entry.get("time") if x.entry else None
+        if x.document is None:
+            reports.append(
+                WitnessReport(
+                    id=x.spec.id,
+                    source=display_location(x.spec),
+                    verdict="unavailable",
+                    role=x.spec.role,
+                    reason=x.reason,
+                )
+            )
+            continue
+        if chosen is not None and x is chosen[0]:
+            own = inspect_document(x.document, language=doc.language)
+            r = replace(own, role=x.spec.role, coverage=1.0, notes=("the reference", *own.notes))
+        else:
+            assert chosen is not None and chosen[0].document is not None
+            r = assess(chosen[0].document, x.document, role=x.spec.role, language=doc.language)
+        meta = dict(r.metadata)
+        if x.spec.origin:
+            meta.setdefault("url", x.spec.origin)
+        reports.append(replace(r, captured=captured, metadata=meta))
+    return Report(
+        document_id=doc.id,
+        document_title=doc.title,
+        reference=reference,
+        witnesses=tuple(reports),
+        profile=PROFILE.id,
+        kind="collation",
+    )
+
+
+def collate(catalogues: list[Path] | None = None, store_dir: Path = DEFAULT_STORE) -> list[Report]:
+    """Collate every document of the catalogues from the store, without fetching."""
+    documents = resolve_catalogues(catalogues)
+    store = Store(store_dir)
+    if not store.root.is_dir():
+        raise StoreError(f"no store at {store.root} (run docwitness fetch first)")
+    return [collate_document(store, doc) for doc in documents]
+
+
+# --------------------------------------------------------------------------- check
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """What ``check`` did: the fetch results and the collation reports."""
+
+    fetched: list[FetchResult]
+    reports: list[Report]
+
+    def changed(self) -> list[Finding]:
+        """Every ``changed`` finding that says the text of a source changed."""
+        return [
+            f
+            for r in self.reports
+            for w in r.witnesses
+            for f in w.findings
+            if f.kind == "changed" and f.severity == "substantive"
+        ]
+
+
+def change_findings(store: Store, doc: DocumentSpec, result: FetchResult) -> list[Finding]:
+    """How a new capture differs from the witness's previous snapshot.
+
+    A change in the canonical text is a substantive ``changed`` finding per
+    difference, naming the paragraph; a change in the raw bytes or extracted text
+    alone (a new ad block, re-encoded markup) is a formal one: not a text change.
+    """
+    from docwitness.findings import compare
+
+    if result.status != "captured" or not result.changed:
+        return []
+    history = store.history(doc.id, result.witness)
+    if len(history) < 2:
+        return []
+    before, after = history[-2], history[-1]
+    if "canonical" not in result.changed:
+        return [
+            Finding(
+                kind="changed",
+                severity="formal",
+                rule="raw-bytes-only",
+                evidence=(f"{before.get('raw')} → {after.get('raw')}",),
+                detail={
+                    "changed": list(result.changed),
+                    "previous": before.get("time"),
+                    "text_changed": False,
+                },
+            )
+        ]
+    old = store.load_document(before, result.witness)
+    new = store.load_document(after, result.witness)
+    diff_report = compare(old, new)
+    out = []
+    for f in diff_report.findings:
+        out.append(
+            Finding(
+                kind="changed",
+                severity="substantive",
+                ref=f.ref,
+                ref_excerpt=f.ref_excerpt,
+                witness=f.witness,
+                outline=f.outline,
+                ref_text=f.ref_text,
+                witness_text=f.witness_text,
+                offset=f.offset,
+                rule=f"source-changed:{f.kind}",
+                evidence=f.evidence,
+                detail={
+                    "change": f.kind,
+                    "previous": before.get("time"),
+                    "previous_canonical": before.get("canonical"),
+                    "text_changed": True,
+                },
+            )
+        )
+    if not out:  # only formal differences: still a change of the canonical text
+        out.append(
+            Finding(
+                kind="changed",
+                severity="substantive",
+                rule="source-changed",
+                detail={"previous": before.get("time"), "text_changed": True},
+            )
+        )
+    return out
+
+
+def check(
+    catalogues: list[Path] | None = None,
+    store_dir: Path = DEFAULT_STORE,
+    *,
+    offline: bool = False,
+    options: Any = None,
+    progress: Progress | None = None,
+) -> CheckResult:
+    """The main job: fetch every witness, report what changed since the last snapshot,
+    collate all witnesses against the reference and run the single-copy checks.
+
+    A network witness that cannot be fetched but has a stored snapshot is collated
+    from that snapshot and marked "not refreshed: <reason>"."""
+    documents = resolve_catalogues(catalogues)
+    fetched = fetch(catalogues, store_dir, options=options, progress=progress, offline=offline)
+    store = Store(store_dir)
+    by_witness = {(r.document, r.witness): r for r in fetched}
+    reports = []
+    for doc in documents:
+        report = collate_document(store, doc)
+        witnesses = []
+        for w in report.witnesses:
+            r = by_witness.get((doc.id, w.id))
+            if r is None:
+                witnesses.append(w)
+                continue
+            if not r.ok:
+                if w.verdict == "unavailable":
+                    w = replace(w, reason=r.reason)
+                else:
+                    w = replace(w, notes=(f"not refreshed: {r.reason}", *w.notes))
+                witnesses.append(w)
+                continue
+            changes = change_findings(store, doc, r)
+            if changes:
+                verdict = w.verdict
+                if any(f.severity == "substantive" for f in changes) and verdict in (
+                    "identical",
+                    "equivalent",
+                    "complete",
+                ):
+                    verdict = "changed"
+                w = replace(w, findings=tuple(changes) + w.findings, verdict=verdict)
+            witnesses.append(w)
+        reports.append(replace(report, witnesses=tuple(witnesses), kind="check"))
+    return CheckResult(fetched, reports)

@@ -1,12 +1,22 @@
-"""Bytes → text, with every opinion about the encoding recorded.
+"""Bytes → text, with every opinion about the encoding recorded and weighed.
 
-Order of trust: a byte-order mark; the declared charset (an HTTP
-``Content-Type`` header, then an HTML ``<meta charset>`` / ``http-equiv``);
-strict UTF-8; then statistical detection (charset-normalizer) over the whole
-body, never only its first kilobytes. GB2312 and GBK labels decode as GB18030,
-their superset. A declaration that does not decode cleanly loses to one that
-does. The opinions and the count of U+FFFD after decoding are returned so a
-report can flag disagreement or damage.
+Opinions are gathered in order of authority: a byte-order mark, the charset an
+HTTP ``Content-Type`` header declared, an HTML ``<meta charset>`` /
+``http-equiv``, then statistical detection (charset-normalizer) over every
+line of the body that holds non-ASCII bytes, never only its first kilobytes.
+GB2312 and GBK labels decode as GB18030, their superset.
+
+A declaration is believed only as far as the bytes bear it out. An opinion
+that does not decode the body strictly is out. Among the ones that do, a
+clean decoding proves more the stricter the encoding: strict UTF-8 on
+non-ASCII bytes is near-proof, a clean legacy multi-byte decoding (GB18030,
+Big5, Shift_JIS…) is good evidence, and a single-byte codec (ISO-8859-1,
+cp1252…) proves nothing, because it decodes any bytes at all, into mojibake if
+they are GB18030. So a wrong ``iso-8859-1`` header loses to a ``<meta>`` or a
+detector that agrees with the bytes; authority only breaks ties. Every opinion
+whose strict decoding fails or yields a different text from the one chosen is
+listed in :attr:`Decoded.disagreeing` (and in ``evidence["disagreement"]``, so
+it flows into an extraction's ``encoding_evidence``), with the count of U+FFFD.
 """
 
 from __future__ import annotations
@@ -30,24 +40,63 @@ _SUPERSETS = {
     "cp936": "gb18030",
     "euc-cn": "gb18030",
     "big5": "big5hkscs",
+    "iso8859-1": "cp1252",
     "iso-8859-1": "cp1252",
     "latin-1": "cp1252",
     "ascii": "utf-8",
     "us-ascii": "utf-8",
+    "utf-8-sig": "utf-8",
 }
 
+# Encodings whose clean decoding of high bytes is real evidence (strength 1);
+# UTF-8 and friends are strength 2, everything else (single-byte) strength 0.
+_MULTIBYTE = frozenset(
+    {
+        "gb18030",
+        "big5hkscs",
+        "cp950",
+        "shift_jis",
+        "cp932",
+        "shift_jis_2004",
+        "euc_jp",
+        "euc_jis_2004",
+        "euc_kr",
+        "cp949",
+        "johab",
+        "iso2022_jp",
+        "iso2022_kr",
+        "hz",
+    }
+)
+_UNICODE = frozenset({"utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le"})
+
 _META = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_HIGH = re.compile(rb"[\x80-\xff]")
+# Detection reads every line with non-ASCII bytes; beyond this many bytes of such
+# lines it reads an even sample across the whole body rather than a prefix.
+_DETECT_BUDGET = 4 * 1024 * 1024
+
+# Authority order, used to break ties between equally strong opinions.
+_AUTHORITY = ("header", "meta", "utf-8", "detector")
 
 
 def canonical_encoding(label: str | None) -> str | None:
     """A codec name Python knows for ``label``, widened to its superset; None if unknown."""
     if not label:
         return None
+    cleaned = label.strip().strip("\"'")
     try:
-        name = codecs.lookup(label.strip().strip("\"'")).name
+        name = codecs.lookup(cleaned).name
     except LookupError:
         return None
-    return _SUPERSETS.get(name, _SUPERSETS.get(label.strip().lower(), name))
+    return _SUPERSETS.get(name, _SUPERSETS.get(cleaned.lower(), name))
+
+
+def strength(encoding: str) -> int:
+    """How much a clean decoding of non-ASCII bytes in ``encoding`` proves (0, 1 or 2)."""
+    if encoding in _UNICODE:
+        return 2
+    return 1 if encoding in _MULTIBYTE else 0
 
 
 def meta_charset(body: bytes) -> str | None:
@@ -58,20 +107,26 @@ def meta_charset(body: bytes) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class Decoded:
-    """Text decoded from bytes, with the encoding chosen and the evidence for it."""
+    """Text decoded from bytes, with the encoding chosen and the evidence for it.
+
+    ``evidence`` maps each source ("bom", "header", "meta", "detector") to the
+    label it gave (None for no opinion), plus "disagreement": the sources that
+    disagreed, comma-separated, or None. ``chosen_by`` is "bom", "header",
+    "meta", "utf-8" (strict UTF-8 with no opinion naming it), "detector" or
+    "fallback" (nothing decoded cleanly; see ``replacement_chars``).
+    """
 
     text: str
     encoding: str
-    chosen_by: str  # "bom" | "header" | "meta" | "utf-8" | "detector"
+    chosen_by: str
     evidence: dict[str, str | None] = field(default_factory=dict)
     replacement_chars: int = 0
+    disagreeing: tuple[str, ...] = ()
 
     @property
     def disagreement(self) -> bool:
-        """True when the declared opinions name different encodings than the one used."""
-        opinions = {canonical_encoding(v) for k, v in self.evidence.items() if v and k != "bom"}
-        opinions.discard(None)
-        return len(opinions) > 1
+        """True when some opinion about the encoding does not agree with the text chosen."""
+        return bool(self.disagreeing)
 
 
 def _strip_bom(body: bytes) -> tuple[bytes, str | None]:
@@ -88,12 +143,52 @@ def _clean(body: bytes, encoding: str) -> str | None:
         return None
 
 
+def _detection_sample(body: bytes) -> bytes:
+    """Every line holding non-ASCII bytes (markup-only lines would mislead the detector)."""
+    lines = [line for line in body.split(b"\n") if _HIGH.search(line)]
+    if not lines:
+        return body
+    total = sum(len(line) + 1 for line in lines)
+    if total > _DETECT_BUDGET:
+        step = total / _DETECT_BUDGET
+        lines = lines[:: max(2, round(step))]
+    return b"\n".join(lines)
+
+
 def detect(body: bytes) -> str | None:
-    """Statistical detection over the whole body (charset-normalizer)."""
+    """Statistical detection over the body's non-ASCII lines (charset-normalizer).
+
+    ``preemptive_behaviour`` is off so the detector gives its own opinion rather
+    than echoing the page's ``<meta>``.
+    """
     from charset_normalizer import from_bytes
 
-    best = from_bytes(body).best()
+    sample = _detection_sample(body)
+    if not sample:
+        return None
+    best = from_bytes(sample, steps=1, chunk_size=len(sample), preemptive_behaviour=False).best()
     return best.encoding if best is not None else None
+
+
+def _disagreeing(body: bytes, text: str, evidence: dict[str, str | None]) -> tuple[str, ...]:
+    """Sources whose label is known but decodes the body strictly to another text, or fails."""
+    out: list[str] = []
+    data = _strip_bom(body)[0]  # a BOM is not text under any opinion
+    for source in ("bom", "header", "meta", "detector"):
+        enc = canonical_encoding(evidence.get(source))
+        if enc is None:
+            continue
+        if _clean(data, enc) != text:
+            out.append(source)
+    return tuple(out)
+
+
+def _finish(
+    body: bytes, text: str, enc: str, chosen_by: str, evidence: dict[str, str | None]
+) -> Decoded:
+    disagreeing = _disagreeing(body, text, evidence)
+    evidence["disagreement"] = ",".join(disagreeing) or None
+    return Decoded(text, enc, chosen_by, evidence, text.count("\ufffd"), disagreeing)
 
 
 def decode(body: bytes, header: str | None = None, html: bool = False) -> Decoded:
@@ -101,43 +196,53 @@ def decode(body: bytes, header: str | None = None, html: bool = False) -> Decode
     evidence: dict[str, str | None] = {"header": header}
     if html:
         evidence["meta"] = meta_charset(body)
+    evidence["detector"] = detect(body) if _HIGH.search(body) else None
     stripped, bom = _strip_bom(body)
     if bom:
+        # A BOM is the one opinion the bytes cannot fake by accident.
         evidence["bom"] = bom
         text = stripped.decode(bom, errors="replace")
-        return Decoded(text, bom, "bom", evidence, text.count("\ufffd"))
+        return _finish(body, text, bom, "bom", evidence)
 
-    detected: str | None = None
-    # Declarations first, in order of authority; the first that decodes cleanly wins.
+    high = _HIGH.search(body) is not None
+    opinions: dict[str, str] = {}
     for source in ("header", "meta"):
         enc = canonical_encoding(evidence.get(source))
+        if enc is not None and enc not in opinions.values():
+            opinions[source] = enc
+    if "utf-8" not in opinions.values():
+        opinions["utf-8"] = "utf-8"
+    detected = canonical_encoding(evidence.get("detector"))
+    if detected is not None and detected not in opinions.values():
+        opinions["detector"] = detected
+
+    # Strongest clean decoding wins; authority breaks ties. Without high bytes every
+    # ASCII-compatible opinion reads the same text, so authority alone decides.
+    best: tuple[int, int, str, str, str] | None = None
+    for rank, source in enumerate(_AUTHORITY):
+        enc = opinions.get(source)
         if enc is None:
             continue
         text_or_none = _clean(body, enc)
-        if text_or_none is not None:
-            evidence["detector"] = None
-            return Decoded(text_or_none, enc, source, evidence, 0)
+        if text_or_none is None:
+            continue
+        score = strength(enc) if high else 0
+        if best is None or score > best[0]:
+            best = (score, rank, source, enc, text_or_none)
+    if best is not None:
+        _, _, source, enc, text = best
+        return _finish(body, text, enc, source, evidence)
 
-    utf8 = _clean(body, "utf-8")
-    if utf8 is not None:
-        return Decoded(utf8, "utf-8", "utf-8", evidence, 0)
-
-    detected = detect(body)
-    evidence["detector"] = detected
-    enc = canonical_encoding(detected)
-    if enc is None:
-        # Nothing decodes cleanly: fall back to the strongest declaration, else GB18030,
-        # and count what could not be decoded rather than hide it.
-        enc = (
-            canonical_encoding(evidence.get("header"))
-            or canonical_encoding(evidence.get("meta"))
-            or "gb18030"
-        )
-        chosen = "fallback"
-    else:
-        chosen = "detector"
+    # Nothing decodes cleanly: use the detector, else the strongest declaration, else
+    # GB18030, and count what could not be decoded rather than hide it.
+    enc = (
+        detected
+        or canonical_encoding(evidence.get("header"))
+        or canonical_encoding(evidence.get("meta"))
+        or "gb18030"
+    )
     text = body.decode(enc, errors="replace")
-    return Decoded(text, enc, chosen, evidence, text.count("\ufffd"))
+    return _finish(body, text, enc, "fallback", evidence)
 
 
 def looks_binary(body: bytes) -> bool:

@@ -1,18 +1,41 @@
-"""Bytes + provenance; one module per transport.
+"""Bytes + provenance; one module per transport (file, http, wayback).
 
-A fetcher returns :class:`~docwitness.model.Capture` objects (one per page of
-a paginated copy) and never extracts: a PDF is fetched like any other body and
-extracted differently.
+A fetcher returns :class:`~docwitness.model.Capture` objects, one per page of
+a copy, and never extracts: a PDF is fetched like any other body and extracted
+differently. Nothing here writes anywhere or prints; storing captures is the
+store's job, displaying progress the caller's.
+
+Contract of :func:`capture_witness`: a list of captures in page order, or a
+:class:`~docwitness.errors.CaptureError` with a clear reason (the witness is
+``unavailable``). A paginated copy of which some pages were captured and some
+were not raises :class:`IncompleteCapture`, a CaptureError subclass carrying the
+captured pages and a :class:`PageGap` for each missing one, so a caller that
+knows it can build the document from the pages it has and report a
+``truncation`` at each gap, while a caller that does not still reports the
+witness unavailable rather than silently shorter.
 """
 
 from __future__ import annotations
 
 import mimetypes
+import re
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
 
 from docwitness import TOOL_NAME, __version__
 from docwitness.errors import CaptureError
-from docwitness.model import Capture
+from docwitness.model import Capture, WitnessSpec
+
+if TYPE_CHECKING:
+    import requests
+
+_DIGITS = re.compile(r"\d+")
 
 
 def utc_now() -> str:
@@ -30,6 +53,368 @@ def guess_media_type(name: str) -> str | None:
     return mimetypes.guess_type(name)[0]
 
 
-def capture_url(url: str) -> list[Capture]:
-    """Capture one URL over the network (one capture per page)."""
-    raise CaptureError(url, "network fetching is not available in this version")
+@dataclass(frozen=True, slots=True)
+class FetchOptions:
+    """Limits and manners of network fetching. Times are in seconds.
+
+    ``total_timeout`` is the budget for one response, headers to last byte, so a
+    server dripping bytes cannot hold a run forever. ``retries`` counts extra
+    attempts after the first, on connection errors, 429 and 5xx; waits grow as
+    ``backoff * 2**n`` and a server's Retry-After is honoured, both capped at
+    ``max_wait``. ``max_bytes`` bounds the body on the wire and after
+    decompression. ``max_pages`` bounds a paginated copy whose catalogue entry
+    sets no ``max_pages``.
+    """
+
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    total_timeout: float = 300.0
+    retries: int = 3
+    backoff: float = 1.0
+    max_wait: float = 60.0
+    max_bytes: int = 50 * 1024 * 1024
+    max_redirects: int = 10
+    max_pages: int = 20
+    user_agent: str | None = None
+    wayback_base: str = "https://web.archive.org/web/"
+    workers: int = 4
+    per_host: int = 2
+
+    @property
+    def agent(self) -> str:
+        """The User-Agent sent: the configured one, or one naming docwitness and its version."""
+        return self.user_agent or f"{tool_id()} (document provenance verifier)"
+
+
+@dataclass(frozen=True, slots=True)
+class PageGap:
+    """A page of a paginated copy that could not be captured.
+
+    ``page`` is its 1-based number in the copy; ``after`` how many captured pages
+    come before it, i.e. the index in the capture list where the gap falls (the
+    pipeline reports a ``truncation`` after those pages' paragraphs).
+    """
+
+    page: int
+    url: str
+    reason: str
+    after: int
+
+
+class IncompleteCapture(CaptureError):
+    """Some pages of a paginated copy were captured and some were not."""
+
+    def __init__(self, source: str, captures: list[Capture], gaps: list[PageGap]) -> None:
+        self.captures = list(captures)
+        self.gaps = tuple(gaps)
+        first = self.gaps[0]
+        more = f" (and {len(self.gaps) - 1} more gap(s))" if len(self.gaps) > 1 else ""
+        super().__init__(source, f"page {first.page} ({first.url}) missing: {first.reason}{more}")
+
+
+@dataclass(frozen=True, slots=True)
+class FetchProgress:
+    """One witness finished: ``outcome`` is "captured", "not-modified", "incomplete" or
+    "unavailable"; ``detail`` a one-line summary (pages, or the reason)."""
+
+    witness: str
+    done: int
+    total: int
+    outcome: str
+    detail: str
+
+
+class HostLimiter:
+    """At most ``per_host`` requests in flight to one host, across threads."""
+
+    def __init__(self, per_host: int) -> None:
+        self._per_host = max(1, per_host)
+        self._lock = threading.Lock()
+        self._slots: dict[str, threading.BoundedSemaphore] = {}
+
+    @contextmanager
+    def slot(self, url: str) -> Iterator[None]:
+        host = urlsplit(url).netloc.lower()
+        with self._lock:
+            sem = self._slots.setdefault(host, threading.BoundedSemaphore(self._per_host))
+        with sem:
+            yield
+
+
+def capture_url(url: str, options: FetchOptions | None = None) -> list[Capture]:
+    """Capture one URL named on a command line (one capture per page).
+
+    An archive URL on the configured archive's host is fetched in its ``id_``
+    form, as a ``wayback`` witness would be.
+    """
+    from docwitness.fetch.wayback import parse_archive_url
+
+    opts = options or FetchOptions()
+    ref = parse_archive_url(url)
+    if ref is not None and urlsplit(url).netloc == urlsplit(opts.wayback_base).netloc:
+        spec = WitnessSpec(id=url, role="archive", url=ref.original, wayback=url)
+    else:
+        spec = WitnessSpec(id=url, role="mirror", url=url)
+    return capture_witness(spec, None, opts)
+
+
+def capture_witness(
+    spec: WitnessSpec,
+    previous: Mapping[str, Any] | None = None,
+    options: FetchOptions | None = None,
+    *,
+    session: requests.Session | None = None,
+    limiter: HostLimiter | None = None,
+) -> list[Capture]:
+    """Capture every page of one witness, sending conditional requests from ``previous``.
+
+    ``previous`` is the witness's last history entry; its ``pages`` list holds the
+    provenance of the previous captures, matched to this run's pages by URL.
+    """
+    opts = options or FetchOptions()
+    if spec.path is not None:
+        from docwitness.fetch.file import capture_file
+
+        return [capture_file(spec.path, opts.max_bytes)]
+    if not (spec.url or spec.urls or spec.wayback):
+        raise CaptureError(spec.id, "no path, url or wayback to capture from")
+
+    from docwitness.fetch.http import new_session
+
+    own = session is None
+    sess = session or new_session(opts)
+    try:
+        return _capture_pages(spec, previous, opts, sess, limiter)
+    finally:
+        if own:
+            sess.close()
+
+
+# --------------------------------------------------------------------------- pages
+
+# The link texts Chinese sites use for "next page" (Simplified and Traditional).
+_NEXT_TEXTS = ("下一页", "下一頁", "下页", "下頁")
+
+
+def _capture_pages(
+    spec: WitnessSpec,
+    previous: Mapping[str, Any] | None,
+    opts: FetchOptions,
+    session: requests.Session,
+    limiter: HostLimiter | None,
+) -> list[Capture]:
+    """The pages of one network witness: its ``urls`` list, or ``url`` and its next links."""
+    from docwitness.fetch.http import capture_http
+    from docwitness.fetch.wayback import ArchiveRef, capture_wayback, parse_archive_url, resolve
+
+    slot = limiter.slot if limiter is not None else None
+    before = _previous_pages(previous)
+    source = spec.location or spec.wayback or spec.id
+    start: ArchiveRef | None = None
+    if spec.wayback:
+        start = resolve(
+            spec.wayback, spec.url or (spec.urls[0] if spec.urls else None), opts.wayback_base
+        )
+
+    def one(url: str) -> Capture:
+        if start is None:
+            return capture_http(url, opts, session, before.get(url), slot)
+        ref = parse_archive_url(url) or ArchiveRef(start.base, start.timestamp, url)
+        return capture_wayback(ref, opts, session, before.get(ref.raw_url), slot)
+
+    if spec.urls:
+        # An explicit page list: every page is tried, each missing one is a gap.
+        captures: list[Capture] = []
+        gaps: list[PageGap] = []
+        for number, url in enumerate(spec.urls, 1):
+            try:
+                captures.append(one(url))
+            except CaptureError as exc:
+                if len(spec.urls) == 1:
+                    raise
+                gaps.append(PageGap(number, url, exc.reason, len(captures)))
+        if not captures:
+            raise CaptureError(
+                source, f"all {len(gaps)} pages unavailable; page 1: {gaps[0].reason}"
+            )
+        if gaps:
+            raise IncompleteCapture(source, captures, gaps)
+        return captures
+
+    # One start URL, then "next" links until none is left or the page limit.
+    limit = max(1, spec.max_pages or opts.max_pages)
+    url = start.original if start is not None else str(spec.url)
+    captures = []
+    seen: set[str] = set()
+    while True:
+        try:
+            capture = one(url)
+        except CaptureError as exc:
+            if not captures:
+                raise
+            gap = PageGap(
+                len(captures) + 1,
+                url,
+                f"{exc.reason}; pages after it could not be followed",
+                len(captures),
+            )
+            raise IncompleteCapture(source, captures, [gap]) from None
+        seen.add(_page_key(url))
+        nxt = _next_url(capture, spec, before)
+        if nxt is not None and capture.http is not None:
+            capture = replace(capture, http={**capture.http, "next_url": nxt})
+        captures.append(capture)
+        if nxt is None or _page_key(nxt) in seen:
+            return captures
+        if len(captures) >= limit:
+            gap = PageGap(len(captures) + 1, nxt, f"page limit of {limit} reached", len(captures))
+            raise IncompleteCapture(source, captures, [gap])
+        url = nxt
+
+
+def _previous_pages(previous: Mapping[str, Any] | None) -> dict[str, Mapping[str, Any]]:
+    """The previous run's page provenance, keyed by the URL each was requested from."""
+    pages = (previous or {}).get("pages") or []
+    return {str(p["source"]): p for p in pages if isinstance(p, Mapping) and p.get("source")}
+
+
+def _page_key(url: str) -> str:
+    return url.split("#", 1)[0]
+
+
+def _next_url(
+    capture: Capture, spec: WitnessSpec, before: Mapping[str, Mapping[str, Any]]
+) -> str | None:
+    """The next page's URL (for a wayback witness, the original URL), or None.
+
+    A ``next`` selector is followed wherever it points; the bare "下一页" link only
+    to a sibling URL (same host, same path up to page numbers), so a "next page"
+    link into another article is never glued on.
+    """
+    http = capture.http or {}
+    if capture.status == "not-modified":
+        # The page is unchanged, so its next link is what was found last time.
+        old = (before.get(capture.source) or {}).get("http") or {}
+        return old.get("next_url")
+    if spec.format not in (None, "html") or "html" not in (capture.media_type or ""):
+        return None
+    from bs4 import BeautifulSoup
+
+    from docwitness.extract.charset import decode
+
+    base = str(
+        (http.get("archive") or {}).get("original_url") or http.get("final_url") or capture.source
+    )
+    soup = BeautifulSoup(decode(capture.body, header=http.get("charset"), html=True).text, "lxml")
+    href: str | None = None
+    if spec.next:
+        try:
+            element = soup.select_one(spec.next)
+        except Exception as exc:  # soupsieve raises its own SelectorSyntaxError
+            raise CaptureError(spec.id, f"invalid next selector {spec.next!r}: {exc}") from None
+        if element is not None and element.name != "a":
+            element = element.find("a", href=True)
+        if element is not None:
+            href = str(element.get("href") or "") or None
+    else:
+        for a in soup.find_all("a", href=True):
+            if any(t in a.get_text(strip=True) for t in _NEXT_TEXTS):
+                candidate = urljoin(base, str(a.get("href")))
+                if _sibling(base, candidate):
+                    href = candidate
+                    break
+    if not href:
+        return None
+    target = urljoin(base, href)
+    if urlsplit(target).scheme not in ("http", "https"):
+        return None
+    from docwitness.fetch.wayback import parse_archive_url
+
+    archived = parse_archive_url(target) if http.get("archive") else None
+    return archived.original if archived is not None else target
+
+
+def _sibling(current: str, candidate: str) -> bool:
+    """Same host, and the same path and query up to numbers, or a suffixed first page."""
+    a, b = urlsplit(current), urlsplit(candidate)
+    if a.netloc.lower() != b.netloc.lower():
+        return False
+    here, there = f"{a.path}?{a.query}", f"{b.path}?{b.query}"
+    if here == there:
+        return False
+    if _DIGITS.sub("0", here) == _DIGITS.sub("0", there):
+        return True
+    stem = a.path.rsplit(".", 1)[0] if "." in a.path.rsplit("/", 1)[-1] else a.path
+    return b.path.startswith(stem) and b.path != a.path
+
+
+# --------------------------------------------------------------------------- many witnesses
+
+
+def fetch_many(
+    specs: Sequence[WitnessSpec],
+    previous_by_id: Mapping[str, Mapping[str, Any] | None] | None = None,
+    options: FetchOptions | None = None,
+    *,
+    progress: Callable[[FetchProgress], None] | None = None,
+) -> dict[str, list[Capture] | CaptureError]:
+    """Capture many witnesses concurrently; one failing never stops the others.
+
+    Each witness's value is its captures or the CaptureError that made it
+    unavailable (an :class:`IncompleteCapture` when only some pages failed).
+    ``progress`` is called from the calling thread as each witness finishes.
+    """
+    from docwitness.fetch.http import new_session
+
+    opts = options or FetchOptions()
+    previous_by_id = previous_by_id or {}
+    limiter = HostLimiter(opts.per_host)
+    local = threading.local()
+    sessions: list[requests.Session] = []
+    sessions_lock = threading.Lock()
+
+    def thread_session() -> requests.Session:
+        # requests.Session is not documented as thread-safe: one per worker thread.
+        sess: requests.Session | None = getattr(local, "session", None)
+        if sess is None:
+            sess = new_session(opts)
+            local.session = sess
+            with sessions_lock:
+                sessions.append(sess)
+        return sess
+
+    def one(spec: WitnessSpec) -> list[Capture] | CaptureError:
+        try:
+            return capture_witness(
+                spec, previous_by_id.get(spec.id), opts, session=thread_session(), limiter=limiter
+            )
+        except CaptureError as exc:
+            return exc
+
+    results: dict[str, list[Capture] | CaptureError] = {}
+    workers = max(1, min(opts.workers, len(specs)))
+    try:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="docwitness-fetch") as pool:
+            futures = {pool.submit(one, spec): spec for spec in specs}
+            for future in as_completed(futures):
+                spec = futures[future]
+                result = future.result()
+                results[spec.id] = result
+                if progress is not None:
+                    progress(_progress(spec.id, result, len(results), len(specs)))
+    finally:
+        for sess in sessions:
+            sess.close()
+    return {spec.id: results[spec.id] for spec in specs if spec.id in results}
+
+
+def _progress(
+    witness: str, result: list[Capture] | CaptureError, done: int, total: int
+) -> FetchProgress:
+    if isinstance(result, IncompleteCapture):
+        return FetchProgress(witness, done, total, "incomplete", result.reason)
+    if isinstance(result, CaptureError):
+        return FetchProgress(witness, done, total, "unavailable", result.reason)
+    if result and all(c.status == "not-modified" for c in result):
+        return FetchProgress(witness, done, total, "not-modified", f"{len(result)} page(s)")
+    return FetchProgress(witness, done, total, "captured", f"{len(result)} page(s)")

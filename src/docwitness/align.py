@@ -1,0 +1,394 @@
+"""Paragraph alignment between a reference and a witness; canonical texts in, links out.
+
+:func:`align` pairs the paragraphs of two documents without ever comparing the
+documents character by character:
+
+1. Exact texts anchor the alignment, patience-diff style: paragraphs whose text
+   is unique in both (sub)sequences are anchors, and the heaviest in-order chain
+   of them (a longest increasing subsequence weighted by length, O(k log k)) is
+   kept. Anchors off that chain are ``moved``: present, out of order, and the
+   least text possible is called moved. Each gap between anchors is anchored
+   again on what is unique inside it.
+2. Gaps with no anchor left are aligned by similarity (Dice over character
+   bigram sets) with a small dynamic programme that pairs paragraphs
+   (``pair``), recognises one reference paragraph written as two consecutive
+   witness paragraphs (``split``) and the reverse (``merge``), and leaves the
+   rest ``missing`` (reference only) or ``extra`` (witness only).
+3. Exact texts left over on both sides after that are ``moved`` too.
+
+Cost: anchoring is linear in the number of paragraphs (plus the sort). The
+similarity programme is quadratic only inside a gap of at most
+:data:`FULL_GAP_CELLS` cells; a larger gap is searched in a band of
+:data:`WINDOW` paragraphs either side of its diagonal, which is linear in the
+gap's size, and the band is reported in :attr:`Alignment.limits` so a caller can
+say the result may be degraded.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+LinkKind = str  # "equal" | "pair" | "split" | "merge" | "moved" | "missing" | "extra"
+
+PAIR_MIN = 0.5  # Dice similarity from which two paragraphs are one paragraph, changed
+JOIN_MIN = 0.8  # similarity a split or merge must reach, and each piece's containment
+CONTAIN_MIN = 0.8  # containment of a short paragraph in a long one that pairs them
+CONTAIN_BIGRAMS = 8  # ... when the short one has at least this many distinct bigrams
+WINDOW = 25  # paragraphs either side of the diagonal searched in a large gap
+FULL_GAP_CELLS = 10_000  # gaps up to this many (ref × witness) cells are searched in full
+_MAX_DEPTH = 64
+_NEG = -(1 << 60)  # re-anchoring depth; deeper gaps go straight to the similarity search
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One row of an alignment: which reference and witness paragraphs correspond, and how."""
+
+    kind: LinkKind
+    ref: tuple[int, ...] = ()
+    witness: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """Links in reference order (an extra follows the link before it in the witness)."""
+
+    links: tuple[Link, ...]
+    limits: tuple[str, ...] = ()
+
+
+def bigrams(text: str) -> frozenset[str]:
+    """The set of character bigrams of ``text`` (the text itself when shorter than two)."""
+    if len(text) < 2:
+        return frozenset((text,)) if text else frozenset()
+    return frozenset(text[i : i + 2] for i in range(len(text) - 1))
+
+
+def dice(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a and not b:
+        return 1.0
+    return 2 * len(a & b) / (len(a) + len(b))
+
+
+def join_texts(first: str, second: str) -> str:
+    """Two pieces of a split paragraph as one; CJK text is joined without a space."""
+    if first and second and (first[-1] + second[0]).isascii() and (first[-1] + second[0]).isalnum():
+        return first + " " + second
+    return first + second
+
+
+class _Sim:
+    """Similarity of paragraphs, with each paragraph's bigram set computed once."""
+
+    def __init__(self, ref: Sequence[str], wit: Sequence[str]) -> None:
+        self.ref = ref
+        self.wit = wit
+        self._r: dict[int, frozenset[str]] = {}
+        self._w: dict[int, frozenset[str]] = {}
+
+    def r(self, i: int) -> frozenset[str]:
+        got = self._r.get(i)
+        if got is None:
+            got = self._r[i] = bigrams(self.ref[i])
+        return got
+
+    def w(self, j: int) -> frozenset[str]:
+        got = self._w.get(j)
+        if got is None:
+            got = self._w[j] = bigrams(self.wit[j])
+        return got
+
+    def pair(self, i: int, j: int) -> int:
+        """Score of pairing ref ``i`` with witness ``j`` (shared bigrams), or -1."""
+        a, b, r, w = self.r(i), self.w(j), self.ref[i], self.wit[j]
+        shared = len(a & b)
+        if (a or b) and 2 * shared / (len(a) + len(b)) >= PAIR_MIN:
+            return shared + 1
+        small, big = (r, w) if len(r) <= len(w) else (w, r)
+        if len(small) >= 4 and big.startswith(small):
+            return shared + 1  # a paragraph cut short: the strongest evidence there is
+        small_set = a if len(a) <= len(b) else b
+        if len(small_set) >= CONTAIN_BIGRAMS and shared / len(small_set) >= CONTAIN_MIN:
+            return shared + 1
+        return -1
+
+    def split(self, i: int, j: int) -> int:
+        """Score of ref ``i`` written as witness ``j`` and ``j + 1``, or -1."""
+        return _joined(
+            self.r(i), self.ref[i], self.w(j), self.w(j + 1), self.wit[j], self.wit[j + 1]
+        )
+
+    def merge(self, i: int, j: int) -> int:
+        """Score of ref ``i`` and ``i + 1`` written as witness ``j``, or -1."""
+        return _joined(
+            self.w(j), self.wit[j], self.r(i), self.r(i + 1), self.ref[i], self.ref[i + 1]
+        )
+
+
+def _joined(
+    whole: frozenset[str], whole_text: str, a: frozenset[str], b: frozenset[str], ta: str, tb: str
+) -> int:
+    if not ta or not tb:
+        return -1
+    joined = a | b | bigrams(join_texts(ta, tb)[len(ta) - 1 : len(ta) + 1])
+    sim = dice(whole, joined)
+    # Both pieces must belong to the whole, and together fit it better than either alone.
+    if sim < JOIN_MIN or sim <= dice(whole, a) or sim <= dice(whole, b):
+        return -1
+    for piece in (a, b):
+        if piece and len(piece & whole) / len(piece) < JOIN_MIN:
+            return -1
+    return len(whole & joined) + 2  # beats a pair plus a missing/extra of equal weight
+
+
+def _heaviest_chain(pairs: list[tuple[int, int]], weights: list[int], size: int) -> set[int]:
+    """Indexes into ``pairs`` (sorted by first item) of the heaviest chain increasing in both.
+
+    A Fenwick tree of prefix maxima over the second item: O(k log size).
+    """
+    tree = [(0, -1)] * (size + 1)
+    best: list[int] = [0] * len(pairs)
+    back: list[int] = [-1] * len(pairs)
+    for k, (_, w) in enumerate(pairs):
+        top, arg, pos = 0, -1, w  # prefix max over second items < w
+        while pos > 0:
+            if tree[pos][0] > top:
+                top, arg = tree[pos]
+            pos -= pos & -pos
+        best[k] = top + weights[k]
+        back[k] = arg
+        pos = w + 1
+        while pos <= size:
+            if tree[pos][0] < best[k]:
+                tree[pos] = (best[k], k)
+            pos += pos & -pos
+    if not pairs:
+        return set()
+    k = max(range(len(pairs)), key=lambda x: best[x])
+    chain: set[int] = set()
+    while k != -1:
+        chain.add(k)
+        k = back[k]
+    return chain
+
+
+class _Aligner:
+    def __init__(self, ref: Sequence[str], wit: Sequence[str], window: int, full: int) -> None:
+        self.ref = ref
+        self.wit = wit
+        self.window = window
+        self.full = full
+        self.sim = _Sim(ref, wit)
+        self.moved: list[Link] = []
+        self.limits: list[str] = []
+
+    def run(self, rs: list[int], ws: list[int], depth: int = 0) -> list[Link]:
+        """Links for the reference indexes ``rs`` against witness indexes ``ws``, in order."""
+        ref, wit = self.ref, self.wit
+        head: list[Link] = []
+        tail: list[Link] = []
+        a, b, c, d = 0, len(rs), 0, len(ws)
+        while a < b and c < d and ref[rs[a]] == wit[ws[c]]:
+            head.append(Link("equal", (rs[a],), (ws[c],)))
+            a, c = a + 1, c + 1
+        while a < b and c < d and ref[rs[b - 1]] == wit[ws[d - 1]]:
+            tail.append(Link("equal", (rs[b - 1],), (ws[d - 1],)))
+            b, d = b - 1, d - 1
+        tail.reverse()
+        rs, ws = rs[a:b], ws[c:d]
+        if not rs or not ws or depth >= _MAX_DEPTH:
+            return head + self.gap(rs, ws) + tail
+        rcount = Counter(ref[i] for i in rs)
+        wcount = Counter(wit[j] for j in ws)
+        wpos = {wit[j]: p for p, j in enumerate(ws) if wcount[wit[j]] == 1}
+        pairs = [
+            (p, wpos[ref[i]]) for p, i in enumerate(rs) if rcount[ref[i]] == 1 and ref[i] in wpos
+        ]
+        if not pairs:
+            return head + self.gap(rs, ws) + tail
+        if all(pairs[k][1] < pairs[k + 1][1] for k in range(len(pairs) - 1)):
+            chain = set(range(len(pairs)))  # the usual case: nothing moved
+        else:
+            chain = _heaviest_chain(pairs, [len(ref[rs[p]]) + 1 for p, _ in pairs], len(ws))
+        moved_r: set[int] = set()
+        moved_w: set[int] = set()
+        for k, (p, q) in enumerate(pairs):
+            if k not in chain:
+                self.moved.append(Link("moved", (rs[p],), (ws[q],)))
+                moved_r.add(p)
+                moved_w.add(q)
+        out = head
+        prev_p, prev_q = -1, -1
+        ends = [pairs[k] for k in sorted(chain)] + [(len(rs), len(ws))]  # the last: the end
+        for n_end, (p, q) in enumerate(ends):
+            if p > prev_p + 1 or q > prev_q + 1:
+                sub_r = [rs[x] for x in range(prev_p + 1, p) if x not in moved_r]
+                sub_w = [ws[y] for y in range(prev_q + 1, q) if y not in moved_w]
+                if sub_r and sub_w:
+                    out += self.run(sub_r, sub_w, depth + 1)
+                else:
+                    out += self.gap(sub_r, sub_w)
+            if n_end < len(ends) - 1:
+                out.append(Link("equal", (rs[p],), (ws[q],)))
+            prev_p, prev_q = p, q
+        return out + tail
+
+    def gap(self, rs: list[int], ws: list[int]) -> list[Link]:
+        """Align a gap with no anchor by similarity: pairs, splits, merges, missing, extra."""
+        n, m = len(rs), len(ws)
+        if not n or not m:
+            return [Link("missing", (i,)) for i in rs] + [Link("extra", (), (j,)) for j in ws]
+        banded, window = n * m > self.full, self.window
+        if banded:
+            self.limits.append(
+                f"alignment: a gap of {n} reference × {m} witness paragraphs was searched "
+                f"within {window} paragraphs of its diagonal"
+            )
+
+        def band(i: int) -> tuple[int, int]:
+            if not banded:
+                return 0, m
+            lo = max(0, math.floor(i * m / n) - window)
+            hi = min(m, math.ceil((i + 1) * m / n) + window)
+            return lo, m if i == n else hi
+
+        # rows[i] = (lo, score, move): score[j - lo] is the best score aligning rs[:i] with
+        # ws[:j]; move says which step got there (1 missing, 2 extra, 3 pair, 4 split, 5 merge).
+        rows: list[tuple[int, list[int], list[int]]] = []
+
+        def at(i: int, j: int) -> int:
+            lo, score, _ = rows[i]
+            return score[j - lo] if lo <= j < lo + len(score) else _NEG
+
+        sim = self.sim
+
+        def gain(step: int, i: int, j: int) -> int:
+            if step == 3:
+                return sim.pair(rs[i - 1], ws[j - 1])
+            if step == 4:
+                return sim.split(rs[i - 1], ws[j - 2])
+            if step == 5:
+                return sim.merge(rs[i - 2], ws[j - 1])
+            return 0
+
+        for i in range(n + 1):
+            lo, hi = band(i)
+            score = [_NEG] * (hi - lo + 1)
+            move = [0] * (hi - lo + 1)
+            for j in range(lo, hi + 1):
+                best, how = (0, 0) if i == 0 and j == 0 else (_NEG, 0)
+                steps: list[tuple[int, int]] = []  # (score before the step, step)
+                if i > 0:
+                    steps.append((at(i - 1, j), 1))
+                    if j > 0:
+                        steps.append((at(i - 1, j - 1), 3))
+                    if j > 1 and ws[j - 1] == ws[j - 2] + 1:
+                        steps.append((at(i - 1, j - 2), 4))
+                    if i > 1 and j > 0 and rs[i - 1] == rs[i - 2] + 1:
+                        steps.append((at(i - 2, j - 1), 5))
+                if j > lo:
+                    steps.append((score[j - 1 - lo], 2))
+                for before, step in steps:
+                    if before > _NEG:
+                        g = gain(step, i, j)
+                        if g >= 0 and before + g > best:
+                            best, how = before + g, step
+                score[j - lo] = best
+                move[j - lo] = how
+            rows.append((lo, score, move))
+        links: list[Link] = []
+        i, j = n, m
+        while i > 0 or j > 0:
+            lo, _, move = rows[i]
+            how = move[j - lo]
+            if how == 1:
+                links.append(Link("missing", (rs[i - 1],)))
+                i -= 1
+            elif how == 2:
+                links.append(Link("extra", (), (ws[j - 1],)))
+                j -= 1
+            elif how == 3:
+                links.append(Link("pair", (rs[i - 1],), (ws[j - 1],)))
+                i, j = i - 1, j - 1
+            elif how == 4:
+                links.append(Link("split", (rs[i - 1],), (ws[j - 2], ws[j - 1])))
+                i, j = i - 1, j - 2
+            elif how == 5:
+                links.append(Link("merge", (rs[i - 2], rs[i - 1]), (ws[j - 1],)))
+                i, j = i - 2, j - 1
+            else:  # unreachable in a connected band; fall back to honest missing/extra
+                links.extend(Link("missing", (rs[x],)) for x in reversed(range(i)))
+                links.extend(Link("extra", (), (ws[y],)) for y in reversed(range(j)))
+                break
+        links.reverse()
+        return links
+
+
+def _leftover_moves(links: list[Link], ref: Sequence[str], wit: Sequence[str]) -> list[Link]:
+    """Exact texts left missing on one side and extra on the other are moves."""
+    missing: dict[str, list[int]] = {}
+    for link in links:
+        if link.kind == "missing":
+            missing.setdefault(ref[link.ref[0]], []).append(link.ref[0])
+    if not missing:
+        return links
+    taken: dict[int, int] = {}  # ref index → witness index
+    for link in links:
+        if link.kind == "extra":
+            cands = missing.get(wit[link.witness[0]])
+            if cands:
+                taken[cands.pop(0)] = link.witness[0]
+    if not taken:
+        return links
+    used = set(taken.values())
+    out: list[Link] = []
+    for link in links:
+        if link.kind == "missing" and link.ref[0] in taken:
+            continue
+        if link.kind == "extra" and link.witness[0] in used:
+            continue
+        out.append(link)
+    return out + [Link("moved", (r,), (w,)) for r, w in taken.items()]
+
+
+def align(
+    ref: Sequence[str],
+    wit: Sequence[str],
+    *,
+    window: int = WINDOW,
+    full_gap_cells: int = FULL_GAP_CELLS,
+) -> Alignment:
+    """Align the canonical paragraph texts ``wit`` against ``ref``.
+
+    Every reference index appears in exactly one link, every witness index too.
+    Links come in reference order; a moved link sits where its reference
+    paragraph is, an extra link after the link that precedes it in the witness.
+    A gap of more than ``full_gap_cells`` (reference × witness paragraphs) is
+    searched only ``window`` paragraphs either side of its diagonal, and
+    :attr:`Alignment.limits` says so.
+    """
+    aligner = _Aligner(ref, wit, window, full_gap_cells)
+    links = aligner.run(list(range(len(ref))), list(range(len(wit))))
+    links = _leftover_moves(links, ref, wit)
+    moved = sorted(aligner.moved + [x for x in links if x.kind == "moved"], key=lambda x: x.ref)
+    ordered = [x for x in links if x.kind != "moved"]
+    if moved:
+        starts = [x.ref[0] if x.ref else -1 for x in ordered]
+        # An extra carries no reference index; it keeps the place of the link before it.
+        for k in range(1, len(starts)):
+            if starts[k] < 0:
+                starts[k] = starts[k - 1]
+        merged: list[Link] = []
+        k = 0
+        for mv in moved:
+            stop = bisect_left(starts, mv.ref[0], lo=k)
+            merged.extend(ordered[k:stop])
+            merged.append(mv)
+            k = stop
+        merged.extend(ordered[k:])
+        ordered = merged
+    return Alignment(tuple(ordered), tuple(aligner.limits))

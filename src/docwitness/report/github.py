@@ -1,0 +1,59 @@
+"""GitHub Actions workflow commands: one annotation per finding and per unavailable witness.
+
+Substantive findings are ``::error``, formal ones ``::notice``, unavailable
+witnesses ``::warning``. Values are escaped as the workflow-command syntax
+requires (``%``, CR, LF, and in properties ``:`` and ``,``).
+"""
+
+from __future__ import annotations
+
+from docwitness.model import Finding, Report, WitnessReport
+from docwitness.report import REPORTERS
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _prop(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _line(level: str, title: str, message: str) -> str:
+    return f"::{level} title={_prop(title)}::{_data(message)}"
+
+
+def _finding(report: Report, w: WitnessReport, f: Finding) -> str:
+    where = (
+        f"point {f.outline}" if f.outline else (f"paragraph {f.ref}" if f.ref is not None else "")
+    )
+    readings = ""
+    if f.ref_text or f.witness_text:
+        readings = f": {f.ref_text or '∅'} → {f.witness_text or '∅'}"
+    level = "error" if f.severity == "substantive" else "notice"
+    title = f"{report.document_id or 'docwitness'}: {w.id} {f.kind}"
+    return _line(level, title, f"{w.id}: {f.kind} {where}{readings}".replace("  ", " "))
+
+
+@REPORTERS.register("github")
+class GithubReporter:
+    """GitHub Actions annotations: errors for substantive findings, notices for formal ones."""
+
+    def render(self, report: Report, *, show_formal: bool = False, color: bool = False) -> str:
+        lines = []
+        for w in report.witnesses:
+            if w.verdict == "unavailable":
+                lines.append(
+                    _line(
+                        "warning",
+                        f"{report.document_id or 'docwitness'}: {w.id}",
+                        f"{w.id} unavailable: {w.reason or 'no reason given'}",
+                    )
+                )
+            for note in w.notes:
+                if note.startswith("not refreshed"):
+                    lines.append(
+                        _line("warning", f"{report.document_id}: {w.id}", f"{w.id} {note}")
+                    )
+            lines.extend(_finding(report, w, f) for f in w.findings)
+        return "\n".join(lines) + ("\n" if lines else "")

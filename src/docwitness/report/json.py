@@ -1,0 +1,124 @@
+"""The JSON report, schema ``docwitness.report/1``: the contract the other formats are views of.
+
+Shape (fields may be added, never renamed)::
+
+    {"schema": "docwitness.report/1", "kind": ...,
+     "document": {"id", "title"},
+     "reference": {"id", "source", "sha256": {"raw", "text", "canonical"},
+                   "paragraphs", "chosen_because"} | null,
+     "witnesses": [{"id", "source", "role", "verdict", "coverage", "degraded",
+                    "sha256", "paragraphs", "counts", "findings": [...],
+                    "formal": {"count", "differences"?}, "reason", "captured",
+                    "notes", "metadata"}],
+     "tool": {"name", "version", "profile"}}
+
+A finding carries ``kind``, ``severity``, ``ref`` (0-based over the reference's
+canonical paragraphs, or null), ``ref_excerpt``, ``witness`` (an index or a
+list), ``outline``, ``ref_text``, ``witness_text``, ``offset``, ``boilerplate``,
+``rule``, ``evidence`` and ``detail``. In a single-copy report ``reference`` is
+null and findings point at the witness's paragraphs. Formal differences are
+only counted unless ``show_formal`` is given. The aligned rows are left out:
+they are for the HTML view, which reads them from the report object.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from docwitness import TOOL_NAME, __version__
+from docwitness.model import Finding, FormalDifference, Report, WitnessReport
+from docwitness.report import REPORTERS
+
+SCHEMA = "docwitness.report/1"
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    return {
+        "kind": f.kind,
+        "severity": f.severity,
+        "ref": f.ref,
+        "ref_excerpt": f.ref_excerpt,
+        "witness": list(f.witness) if isinstance(f.witness, tuple) else f.witness,
+        "outline": f.outline,
+        "ref_text": f.ref_text,
+        "witness_text": f.witness_text,
+        "offset": f.offset,
+        "boilerplate": f.boilerplate,
+        "rule": f.rule,
+        "evidence": list(f.evidence),
+        "detail": f.detail,
+    }
+
+
+def _formal(d: FormalDifference) -> dict[str, Any]:
+    return {
+        "ref": d.ref,
+        "witness": d.witness,
+        "ref_reading": d.ref_reading,
+        "witness_reading": d.witness_reading,
+        "reason": d.reason,
+    }
+
+
+def counts(w: WitnessReport) -> dict[str, int]:
+    """How many findings a witness has by severity, and how many formal differences."""
+    out = {
+        "substantive": sum(f.severity == "substantive" for f in w.findings),
+        "formal": sum(f.severity == "formal" for f in w.findings),
+        "formal_differences": len(w.formal),
+    }
+    return out
+
+
+def _witness(w: WitnessReport, show_formal: bool) -> dict[str, Any]:
+    formal: dict[str, Any] = {"count": len(w.formal)}
+    if show_formal:
+        formal["differences"] = [_formal(d) for d in w.formal]
+    return {
+        "id": w.id,
+        "source": w.source,
+        "role": w.role,
+        "verdict": w.verdict,
+        "coverage": w.coverage,
+        "degraded": w.degraded,
+        "sha256": w.digests.to_dict() if w.digests else None,
+        "paragraphs": w.paragraphs,
+        "counts": counts(w),
+        "findings": [_finding(f) for f in w.findings],
+        "formal": formal,
+        "reason": w.reason,
+        "captured": w.captured,
+        "notes": list(w.notes),
+        "metadata": dict(w.metadata),
+    }
+
+
+def to_dict(report: Report, *, show_formal: bool = False) -> dict[str, Any]:
+    """The report as plain data in the ``docwitness.report/1`` shape."""
+    ref = report.reference
+    return {
+        "schema": SCHEMA,
+        "kind": report.kind,
+        "document": {"id": report.document_id, "title": report.document_title},
+        "reference": None
+        if ref is None
+        else {
+            "id": ref.id,
+            "source": ref.source,
+            "sha256": ref.digests.to_dict(),
+            "paragraphs": ref.paragraphs,
+            "chosen_because": ref.chosen_because,
+        },
+        "witnesses": [_witness(w, show_formal) for w in report.witnesses],
+        "tool": {"name": TOOL_NAME, "version": __version__, "profile": report.profile},
+    }
+
+
+@REPORTERS.register("json")
+class JsonReporter:
+    """JSON, schema docwitness.report/1: the contract, for scripts and CI."""
+
+    def render(self, report: Report, *, show_formal: bool = False, color: bool = False) -> str:
+        data = to_dict(report, show_formal=show_formal)
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,169 @@
+"""The terminal report: one line per witness, then each witness's findings.
+
+The summary lines come first (verdict, coverage, counts), so a glance answers
+"is anything wrong"; each finding then names the point in the outline and the
+paragraph, and shows the reference reading beside the witness reading. Colour
+(rich) is used only when asked for; without it the output is plain text, and
+rich is not even imported. The helpers here (:func:`where`, :func:`readings`)
+are shared with the Markdown report.
+"""
+
+from __future__ import annotations
+
+from docwitness.model import Finding, FormalDifference, Report, WitnessReport
+from docwitness.report import REPORTERS
+from docwitness.report.json import counts
+
+SHOW = 40  # characters of a paragraph quoted in a finding
+EMPTY = "∅"  # the reading of nothing (an insertion's reference side)
+
+Piece = tuple[str, str | None]  # (text, rich style or None)
+
+
+def percent(coverage: float | None) -> str:
+    """Coverage as a percentage; truncation never rounds up to 100 %."""
+    if coverage is None:
+        return "—"
+    value = coverage * 100
+    shown = f"{value:.1f}%"
+    return "99.9%" if shown == "100.0%" and coverage < 1 else shown
+
+
+def clip(text: str | None, limit: int = SHOW) -> str:
+    """``text`` on one line, at most ``limit`` characters, "…" where cut."""
+    if not text:
+        return EMPTY
+    one = text.replace("\r", "").replace("\n", "¶")
+    return one if len(one) <= limit else one[: limit - 1] + "…"
+
+
+def where(f: Finding, has_reference: bool = True) -> str:
+    """Where a finding points: the outline point and the paragraph ("point 十, ¶28")."""
+    parts: list[str] = []
+    if f.outline:
+        parts.append(f"point {f.outline}")
+    if f.kind == "extra" and has_reference:
+        parts.append("at the start" if f.ref is None else f"after ¶{f.ref}")
+    elif f.ref is not None:
+        at = f"¶{f.ref}"
+        if f.offset and f.kind in ("variant", "truncation", "split", "merge"):
+            at += f" +{f.offset}"
+        parts.append(at)
+    if f.witness is not None and (f.kind in ("extra", "moved") or not has_reference):
+        ws = f.witness if isinstance(f.witness, tuple) else (f.witness,)
+        parts.append("witness " + ", ".join(f"¶{j}" for j in ws))
+    return ", ".join(parts)
+
+
+def readings(f: Finding) -> tuple[str, str]:
+    """The reference and witness readings a finding shows, clipped for one line."""
+    if f.kind == "variant":
+        return (f.ref_text or EMPTY, f.witness_text or EMPTY)
+    if f.kind == "truncation":
+        return ("…" + clip(f.ref_text), "…" + clip(f.witness_text) + " ⟂")
+    return (clip(f.ref_text) if f.ref_text is not None else EMPTY, clip(f.witness_text))
+
+
+def summary_line(w: WitnessReport) -> str:
+    """One witness in one line: verdict, coverage, counts, and whether it is degraded."""
+    c = counts(w)
+    line = (
+        f"{w.id}: {w.verdict}, coverage {percent(w.coverage)}, "
+        f"{c['substantive']} substantive, {c['formal']} formal, "
+        f"{c['formal_differences']} formal differences"
+    )
+    if w.verdict == "unavailable" and w.reason:
+        line += f" ({w.reason})"
+    if w.degraded:
+        line += " [degraded: a limit was applied]"
+    return line
+
+
+def _finding(f: Finding, has_reference: bool) -> list[Piece]:
+    label = f.kind + (" (boilerplate)" if f.boilerplate else "")
+    pieces: list[Piece] = [
+        ("  ", None),
+        (f"{f.severity:<11} ", "bold red" if f.severity == "substantive" else "yellow"),
+        (f"{label:<12} ", "bold"),
+        (f"{where(f, has_reference)}: ", "cyan"),
+    ]
+    ref, wit = readings(f)
+    if f.kind in ("missing",):
+        pieces.append((ref, "red"))
+    elif f.kind in ("extra",) or not has_reference:
+        pieces.append((wit if f.witness_text is not None else ref, "green"))
+    elif f.kind == "moved":
+        pieces.append((ref, None))
+    else:
+        pieces += [(ref, "red"), (" → ", None), (wit, "green")]
+    if f.kind == "variant" and f.detail.get("before") is not None:
+        before, after = f.detail.get("before", ""), f.detail.get("after", "")
+        pieces.append((f"   (…{before}[{ref}→{wit}]{after}…)", "dim"))
+    if f.kind == "truncation" and f.detail.get("coverage") is not None:
+        pieces.append((f"   (coverage {percent(f.detail['coverage'])})", "dim"))
+    if f.boilerplate and f.rule:
+        pieces.append((f"   [{f.rule}]", "dim"))
+    return pieces
+
+
+def _formal(d: FormalDifference) -> list[Piece]:
+    a, b = d.ref_reading, d.witness_reading
+    k = next((n for n, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    start = max(0, k - 5)
+    return [
+        ("  formal      ", "yellow"),
+        (f"{d.reason:<12} ", "bold"),
+        (f"¶{d.ref} / witness ¶{d.witness}: ", "cyan"),
+        (clip(a[start:]), "red"),
+        (" ≡ ", None),
+        (clip(b[start:]), "green"),
+    ]
+
+
+def lines(report: Report, show_formal: bool = False) -> list[list[Piece]]:
+    """The report as lines of styled pieces; :meth:`TextReporter.render` prints them."""
+    out: list[list[Piece]] = []
+    title = report.document_title or report.document_id
+    out.append([(f"docwitness {report.kind}: {title}", "bold")])
+    if report.reference is not None:
+        ref = report.reference
+        out.append([(f"reference: {ref.id} ({ref.source}), {ref.paragraphs} paragraphs", None)])
+        if ref.chosen_because:
+            out.append([(f"  chosen because {ref.chosen_because}", "dim")])
+    for w in report.witnesses:
+        style = "green" if w.verdict in ("identical", "equivalent", "complete") else "bold red"
+        out.append([(summary_line(w), style)])
+    has_reference = report.reference is not None
+    for w in report.witnesses:
+        if not (w.findings or w.notes or (show_formal and w.formal)):
+            continue
+        out.append([])
+        out.append([(f"{w.id} ({w.source})", "bold")])
+        for note in w.notes:
+            out.append([(f"  note: {note}", "dim")])
+        out.extend(_finding(f, has_reference) for f in w.findings)
+        if show_formal:
+            out.extend(_formal(d) for d in w.formal)
+    return out
+
+
+@REPORTERS.register("text")
+class TextReporter:
+    """Plain text for the terminal: one line per witness, then the findings."""
+
+    def render(self, report: Report, *, show_formal: bool = False, color: bool = False) -> str:
+        rows = lines(report, show_formal)
+        if not color:
+            return "".join("".join(t for t, _ in row) + "\n" for row in rows)
+        import io
+
+        from rich.console import Console
+        from rich.text import Text
+
+        buffer = io.StringIO()
+        console = Console(
+            file=buffer, force_terminal=True, color_system="standard", width=10_000, soft_wrap=True
+        )
+        for row in rows:
+            console.print(Text.assemble(*[(t, s or "") for t, s in row]))
+        return buffer.getvalue()

@@ -1,0 +1,396 @@
+"""The HTML report: markup checks, then the page as headless Chromium loads it.
+
+The collated report is built from made copies of the statement (tests/made.py):
+one with "坚决" replaced by "强烈", one cut off in the middle of a paragraph, one
+carrying script payloads, and one with half-width punctuation (formal only).
+The browser tests run wherever chromium is installed; they are skipped only
+when it is missing and CI is unset, and fail when CI is set and it is missing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import struct
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+import browser
+import made
+from docwitness.model import (
+    AlignedRow,
+    Digests,
+    Document,
+    Finding,
+    ReferenceInfo,
+    Report,
+    WitnessReport,
+)
+from docwitness.pipeline import load_copy
+from docwitness.report import REPORTERS, formats, render
+from docwitness.report.html import safe_href
+
+PAYLOAD_SCRIPT = "<script>document.title='pwned'</script>"
+PAYLOAD_IMG = "<img src=x onerror=\"document.title='pwned'\">"
+PAYLOAD_LINK = "javascript:document.title='pwned'"
+PAYLOAD_PARAGRAPH = f'{PAYLOAD_SCRIPT}{PAYLOAD_IMG}<a href="{PAYLOAD_LINK}">点此</a>'
+DIGESTS = Digests("sha256:" + "a" * 64, "sha256:" + "b" * 64, "sha256:" + "c" * 64)
+
+
+def _cut(paragraphs: list[str]) -> list[str]:
+    """The statement cut off halfway through its second-to-last paragraph."""
+    keep = paragraphs[:-2]
+    last = paragraphs[-2]
+    return [*keep, last[: len(last) // 2]]
+
+
+def _collate(reference: Document, witnesses: list[Document]) -> Report:
+    from docwitness.findings import compare
+
+    info = ReferenceInfo(
+        id=reference.witness,
+        source=reference.source,
+        digests=reference.digests,
+        paragraphs=len(reference.paragraphs),
+        chosen_because="named in the test",
+    )
+    return Report(
+        document_id="cn-ru-joint-statement-2017",
+        document_title=made.TITLE,
+        reference=info,
+        witnesses=tuple(compare(reference, w) for w in witnesses),
+        profile=reference.profile,
+    )
+
+
+@pytest.fixture(scope="module")
+def made_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("made")
+    statement = made.made_statement()
+    made.write_made(d, "made-statement.txt", statement)
+    made.write_made(d, "made-substituted.txt", [p.replace("坚决", "强烈") for p in statement])
+    made.write_made(d, "made-truncated.txt", _cut(statement))
+    with_payload = [*statement[:5], PAYLOAD_PARAGRAPH, *statement[5:]]
+    made.write_made(d, "made-payload.txt", with_payload)
+    made.write_made(d, "made-halfwidth.txt", [p.replace("，", ",") for p in statement])
+    framed = [*statement, "责任编辑：王某"]
+    framed[18], framed[19] = framed[19], framed[18]
+    made.write_made(d, "made-framed.txt", framed)
+    return d
+
+
+@pytest.fixture(scope="module")
+def report(made_dir: Path) -> Report:
+    reference = load_copy(str(made_dir / "made-statement.txt"))
+    names = ("made-substituted", "made-truncated", "made-payload", "made-halfwidth", "made-framed")
+    collated = _collate(reference, [load_copy(str(made_dir / f"{n}.txt")) for n in names])
+    # A catalogue can give a witness any URL; these must stay text, never links.
+    hostile = dataclasses.replace(
+        collated.witnesses[2],
+        source=PAYLOAD_LINK,
+        metadata={"archive_url": "JavaScript:document.title='pwned'"},
+    )
+    unavailable = WitnessReport(
+        id="made-gone",
+        source="https://example.invalid/gone",
+        verdict="unavailable",
+        role="official",
+        reason="HTTP 404 from example.invalid",
+    )
+    witnesses = (*collated.witnesses[:2], hostile, *collated.witnesses[3:], unavailable)
+    return dataclasses.replace(collated, witnesses=witnesses)
+
+
+def _index(report: Report, witness_id: str) -> int:
+    return next(i for i, w in enumerate(report.witnesses) if w.id == witness_id)
+
+
+@pytest.fixture(scope="module")
+def page_html(report: Report) -> str:
+    return render(report, "html")
+
+
+# ----------------------------------------------------------------- markup
+
+
+def test_html_is_a_registered_format_with_help() -> None:
+    assert "html" in formats()
+    assert REPORTERS.help("html")
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("https://www.fmprc.gov.cn/web/zyxw/t1475444.shtml", True),
+        ("http://127.0.0.1:8000/a?b=c&d=e", True),
+        ("javascript:alert(1)", False),
+        ("JavaScript:alert(1)", False),
+        (" javascript:alert(1)", False),
+        ("java\tscript:alert(1)", False),
+        ('https://x.example/"onmouseover=alert(1)', False),
+        ("https://x.example/ onmouseover=alert(1)", False),
+        ("data:text/html,<script>alert(1)</script>", False),
+        ("vbscript:msgbox(1)", False),
+        ("file:///etc/passwd", False),
+        ("//x.example/a", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_only_plain_http_urls_become_links(url: str | None, allowed: bool) -> None:
+    assert (safe_href(url) is not None) is allowed
+
+
+class _Tags(HTMLParser):
+    """Every element and attribute of a page, as a browser's tokenizer sees them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.style = ""
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+        self._in_style = tag == "style"
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.style += data
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+
+def test_page_is_self_contained(page_html: str) -> None:
+    parsed = _Tags()
+    parsed.feed(page_html)
+    # Nothing that could make a request or run code: no external resources, no script.
+    fetching = {"script", "link", "img", "iframe", "object", "embed", "video", "audio", "base"}
+    assert not [t for t, _ in parsed.tags if t in fetching]
+    for tag, attrs in parsed.tags:
+        for name, value in attrs:
+            assert name not in ("src", "srcset", "action") and not name.startswith("on"), tag
+            if name == "href":
+                assert value and (value.startswith("#") or safe_href(value)), value
+            if name == "style":
+                assert "url(" not in (value or ""), value
+    assert "url(" not in parsed.style and "@import" not in parsed.style
+    csp = [
+        dict(a)
+        for t, a in parsed.tags
+        if t == "meta" and ("http-equiv", "Content-Security-Policy") in a
+    ]
+    assert csp and "default-src 'none'" in (csp[0]["content"] or "")
+
+
+def test_witness_text_is_escaped_in_the_markup(page_html: str) -> None:
+    assert PAYLOAD_SCRIPT not in page_html and "<img" not in page_html
+    assert "&lt;script&gt;document.title=&#x27;pwned&#x27;&lt;/script&gt;" in page_html
+    assert 'href="javascript' not in page_html.lower()
+
+
+def test_summary_and_cite_block_carry_provenance(report: Report, page_html: str) -> None:
+    w = report.witnesses[_index(report, "made-substituted.txt")]
+    assert w.digests is not None
+    for text in (
+        w.digests.raw,
+        w.digests.canonical,
+        "Cite this copy",
+        "HTTP 404 from example.invalid",
+    ):
+        assert text in page_html
+
+
+def test_show_formal_opens_the_formal_differences(report: Report) -> None:
+    assert '<details class="dw-formal" open>' in render(report, "html", show_formal=True)
+    assert '<details class="dw-formal" open>' not in render(report, "html")
+
+
+def test_a_single_copy_inspection_renders_without_a_reference() -> None:
+    from docwitness.inspect import inspect_document
+
+    seed = inspect_document(load_copy(str(made.SEED)))
+    report = Report("doc", made.TITLE, None, (seed,), "canonical/1", kind="inspect")
+    page = render(report, "html")
+    assert "No reference" in page and "truncation" in page
+    # Every finding of the inspection is listed, each in its own row.
+    assert page.count('<tr class="dw-f-') == len(seed.findings) > 0
+
+
+def test_a_report_without_reference_renders_the_witness_alone() -> None:
+    witness = WitnessReport(
+        id="made-single",
+        source="made-single.txt",
+        verdict="truncated",
+        coverage=None,
+        digests=DIGESTS,
+        findings=(Finding("truncation", "substantive", outline="十", offset=12),),
+        rows=(AlignedRow("extra", (), (0,), "", "十、双方认为"),),
+    )
+    report = Report("doc", made.TITLE, None, (witness,), "canonical/1", kind="inspect")
+    page = render(report, "html")
+    assert "No reference" in page and "十、双方认为" in page
+    assert "<th>Reference</th>" not in page
+
+
+# ----------------------------------------------------------------- in the browser
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[browser.Browser]:
+    exe = browser.find_chromium()
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI is set but chromium is missing: apt-get install -y chromium")
+        pytest.skip("chromium is not installed (apt-get install chromium); CI runs this")
+    b = browser.Browser(exe)
+    try:
+        yield b
+    finally:
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def page(
+    chromium: browser.Browser, page_html: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[browser.Page, str]]:
+    path = tmp_path_factory.mktemp("report") / "made-report.html"
+    path.write_text(page_html, encoding="utf-8")
+    loaded = chromium.open(path.as_uri())
+    try:
+        yield loaded, path.as_uri()
+    finally:
+        loaded.close()
+
+
+def test_page_loads_without_errors_or_requests(page: tuple[browser.Page, str]) -> None:
+    p, url = page
+    assert p.evaluate("document.readyState") == "complete"
+    assert p.errors() == []
+    assert p.requests() == [url]
+
+
+def test_variants_are_highlighted_in_the_rendered_page(
+    page: tuple[browser.Page, str], report: Report
+) -> None:
+    p, _ = page
+    i = _index(report, "made-substituted.txt")
+    deleted = p.evaluate(
+        f"[...document.querySelectorAll('#w{i} del.dw-del')].map(e => e.textContent)"
+    )
+    inserted = p.evaluate(
+        f"[...document.querySelectorAll('#w{i} ins.dw-ins')].map(e => e.textContent)"
+    )
+    assert "坚决" in "".join(deleted) and "强烈" in "".join(inserted)
+    assert p.evaluate(
+        f"document.querySelector('#w{i} del.dw-del').closest('td')"
+        ".nextElementSibling.querySelector('ins.dw-ins') !== null"
+    )
+
+
+def test_truncation_is_marked_once_where_the_copy_stops(
+    page: tuple[browser.Page, str], report: Report
+) -> None:
+    p, _ = page
+    i = _index(report, "made-truncated.txt")
+    cut = next(f for f in report.witnesses[i].findings if f.kind == "truncation")
+    assert p.evaluate(f"document.querySelectorAll('#w{i} .dw-cut-row').length") == 1
+    after = f"document.querySelector('#w{i}-r{cut.ref}').nextElementSibling"
+    assert p.evaluate(f"{after}.classList.contains('dw-cut-row')")
+    assert f"point {cut.outline}" in p.evaluate(f"{after}.innerText")
+    # The cut paragraph's lost tail is struck out on the reference side, beside the ✂.
+    row = f"document.querySelector('#w{i}-r{cut.ref}')"
+    assert p.evaluate(
+        f"{row}.querySelector('del.dw-del') !== null && {row}.innerText.includes('✂')"
+    )
+    # The reference paragraph after the cut is a gap on the witness side.
+    gap = f"document.querySelector('#w{i}-r{(cut.ref or 0) + 1} td.dw-gap').innerText"
+    assert p.evaluate(gap) == "missing from this copy"
+
+
+def test_outline_points_are_in_the_margin(page: tuple[browser.Page, str], report: Report) -> None:
+    p, _ = page
+    i = _index(report, "made-substituted.txt")
+    labels = p.evaluate(f"[...document.querySelectorAll('#w{i} .dw-point')].map(e => e.innerText)")
+    assert labels == list("一二三四五六七八九")
+    variant_row = f"document.querySelector('#w{i} del.dw-del').closest('tr')"
+    assert p.evaluate(f"{variant_row}.dataset.point") == "四"
+
+
+def test_boilerplate_is_greyed_and_moves_are_marked(
+    page: tuple[browser.Page, str], report: Report
+) -> None:
+    p, _ = page
+    i = _index(report, "made-framed.txt")
+    boiler = f"document.querySelector('#w{i} tr.dw-boiler')"
+    assert "责任编辑" in p.evaluate(f"{boiler}.innerText")
+    plain = f"getComputedStyle(document.querySelector('#w{i} tr.dw-k-equal td.dw-text')).color"
+    grey = f"getComputedStyle({boiler}.querySelector('td.dw-text')).color"
+    assert p.evaluate(grey) != p.evaluate(plain)
+    assert (
+        p.evaluate(f"document.querySelector('#w{i} tr.dw-k-moved .dw-kind').innerText") == "moved"
+    )
+
+
+def test_script_payload_renders_as_text_and_runs_nothing(
+    page: tuple[browser.Page, str], report: Report
+) -> None:
+    p, url = page
+    assert p.evaluate("document.title") == f"docwitness: {made.TITLE}"
+    assert p.evaluate("document.scripts.length") == 0
+    assert p.evaluate("document.querySelectorAll('img, [onerror]').length") == 0
+    assert (
+        p.evaluate(
+            "[...document.querySelectorAll('a')]"
+            ".filter(a => !/^(https?:|file:.*#)/.test(a.href)).length"
+        )
+        == 0
+    )
+    i = _index(report, "made-payload.txt")
+    text = p.evaluate(f"document.querySelector('#w{i}').innerText")
+    for payload in (PAYLOAD_SCRIPT, PAYLOAD_IMG, PAYLOAD_LINK):
+        assert payload in text
+    assert p.requests() == [url]  # the <img src=x> would have been a request
+
+
+def test_formal_differences_toggle(page: tuple[browser.Page, str], report: Report) -> None:
+    p, _ = page
+    i = _index(report, "made-halfwidth.txt")
+    visible = f"document.querySelector('#w{i} details.dw-formal table').checkVisibility()"
+    assert p.evaluate(visible) is False
+    p.evaluate(f"document.querySelector('#w{i} details.dw-formal summary').click()")
+    assert p.evaluate(visible) is True
+    # Both readings, with the difference itself marked: "，" in the reference, "," here.
+    marked = f"[...document.querySelectorAll('#w{i} details.dw-formal {{}}')].map(e => e.innerText)"
+    assert set(p.evaluate(marked.format("del.dw-del"))) == {"，"}
+    assert set(p.evaluate(marked.format("ins.dw-ins"))) == {","}
+
+
+def test_the_command_line_screenshot_renders_the_page(
+    chromium: browser.Browser, page: tuple[browser.Page, str], tmp_path: Path
+) -> None:
+    # The route a person takes to look at the page (chromium --screenshot); the
+    # layout itself is judged by eye, this checks that the page paints.
+    out = tmp_path / "made-report.png"
+    browser.screenshot(chromium.executable, page[1], out, width=1200, height=900)
+    data = out.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", data[16:24]) == (1200, 900)
+
+
+def test_every_finding_of_every_witness_is_shown(
+    page: tuple[browser.Page, str], report: Report
+) -> None:
+    p, _ = page
+    for i, w in enumerate(report.witnesses):
+        shown = p.evaluate(f"document.querySelectorAll('#w{i} table.dw-findings tbody tr').length")
+        assert shown == len(w.findings), w.id
+        kinds = p.evaluate(
+            f"[...document.querySelectorAll('#w{i} table.dw-findings tbody tr td:first-child')]"
+            ".map(td => td.firstChild.textContent.trim())"
+        )
+        assert kinds == [f.kind for f in w.findings], w.id

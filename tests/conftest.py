@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import made  # noqa: E402
+import made
 
 
 @pytest.fixture

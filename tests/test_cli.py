@@ -32,7 +32,9 @@ def test_unknown_command_is_usage_error(capsys: pytest.CaptureFixture[str]) -> N
     assert "invalid choice" in capsys.readouterr().err
 
 
-def test_fetch_bundled_catalogue_offline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_fetch_bundled_catalogue_offline(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     store = tmp_path / "snapshots"
     code = main(["fetch", str(CATALOGUE), "--store", str(store), "--json", "--offline"])
     results = {r["witness"]: r for r in json.loads(capsys.readouterr().out)}
@@ -70,13 +72,19 @@ def test_internal_error_is_one_line_without_debug(
     monkeypatch.setattr(docwitness.pipeline, "verify", boom)
     assert main(["verify", "--store", str(tmp_path)]) == ExitCode.INTERNAL
     err = capsys.readouterr().err
-    assert err.strip() == ("docwitness: internal error: RuntimeError: made failure "
-                           "(run with --debug for the traceback)")
+    assert err.strip() == (
+        "docwitness: internal error: RuntimeError: made failure "
+        "(run with --debug for the traceback)"
+    )
     assert main(["verify", "--store", str(tmp_path), "--debug"]) == ExitCode.INTERNAL
     assert "Traceback" in capsys.readouterr().err
 
 
 def test_python_dash_m_runs() -> None:
-    proc = subprocess.run([sys.executable, "-m", "docwitness", "--version"],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "docwitness", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0 and proc.stdout.startswith("docwitness ")

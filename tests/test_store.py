@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import made
 import pytest
 
+import made
 from docwitness.cli import main
 from docwitness.errors import ExitCode, StoreCorrupt, StoreError
 from docwitness.pipeline import fetch
@@ -165,8 +165,9 @@ def test_record_whose_paragraph_was_edited_is_caught(tmp_path: Path) -> None:
     # Re-filed under its new name, as a careless hand edit with a re-hash would do.
     new = s.put_json(record)
     history = s.history_path("made-doc", "made-full")
-    history.write_text(history.read_text(encoding="utf-8").replace(entry["record"], new),
-                       encoding="utf-8")
+    history.write_text(
+        history.read_text(encoding="utf-8").replace(entry["record"], new), encoding="utf-8"
+    )
     problems = s.verify()
     assert any("paragraph 3" in p.path and p.kind == "mismatch" for p in problems)
 
@@ -187,10 +188,11 @@ def test_two_fetch_processes_at_once(tmp_path: Path) -> None:
     cat = catalogue(tmp_path, names)
     store = tmp_path / "s"
     cmd = [sys.executable, "-m", "docwitness", "fetch", str(cat), "--store", str(store)]
-    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-             for _ in range(3)]
+    procs = [
+        subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)
+    ]
     for p in procs:
-        out, err = p.communicate(timeout=120)
+        _out, err = p.communicate(timeout=120)
         assert p.returncode == 0, err.decode()
     s = Store(store)
     assert s.verify() == []

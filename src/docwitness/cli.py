@@ -16,6 +16,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from docwitness import __version__
 from docwitness.errors import DocwitnessError, ExitCode, StoreCorrupt, UsageError
@@ -35,6 +36,56 @@ def _common() -> argparse.ArgumentParser:
         help="show tracebacks and debug logging",
     )
     return p
+
+
+def _network_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("network")
+    g.add_argument(
+        "--offline",
+        action="store_true",
+        help="send no network request (local copies and stored snapshots only)",
+    )
+    g.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="read timeout per request (default: 30)",
+    )
+    g.add_argument(
+        "--retries",
+        type=int,
+        default=3,
+        metavar="N",
+        help="retries on connection errors, 429 and 5xx (default: 3)",
+    )
+    g.add_argument(
+        "--max-bytes",
+        type=int,
+        default=50 * 1024 * 1024,
+        metavar="N",
+        help="largest body accepted, compressed or not (default: 50 MB)",
+    )
+    g.add_argument(
+        "--wayback-base",
+        default="https://web.archive.org/web/",
+        metavar="URL",
+        help="the web archive that wayback witnesses are fetched from",
+    )
+
+
+def _fetch_options(args: argparse.Namespace) -> Any:
+    from docwitness.fetch import FetchOptions
+
+    if args.timeout <= 0 or args.retries < 0 or args.max_bytes <= 0:
+        raise UsageError("--timeout and --max-bytes must be positive, --retries at least 0")
+    return FetchOptions(
+        read_timeout=args.timeout,
+        connect_timeout=min(10.0, args.timeout),
+        retries=args.retries,
+        max_bytes=args.max_bytes,
+        wayback_base=args.wayback_base,
+    )
 
 
 def _store_arg(p: argparse.ArgumentParser) -> None:
@@ -74,9 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _store_arg(p)
     p.add_argument("--json", action="store_true", help="print the results as JSON")
-    p.add_argument(
-        "--offline", action="store_true", help="capture local copies only; send no network request"
-    )
+    _network_args(p)
 
     p = sub.add_parser("log", parents=[common], epilog=EPILOG, help="a witness's capture history")
     p.add_argument("witness", metavar="WITNESS", help="a witness id, or DOCUMENT/WITNESS")
@@ -135,11 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="catalogue files (default: sources/*.toml)",
     )
     _store_arg(p)
-    p.add_argument(
-        "--offline",
-        action="store_true",
-        help="send no network request: use the stored snapshots of network witnesses",
-    )
+    _network_args(p)
     _report_args(p, default_format="text")
     _fail_on_arg(p)
     p.add_argument(
@@ -225,7 +270,11 @@ def _emit(reports: list[Report], args: argparse.Namespace) -> None:
 
     color = args.output is None and sys.stdout.isatty() and args.format == "text"
     parts = [render(r, args.format, show_formal=args.show_formal, color=color) for r in reports]
-    text = "\n".join(parts)
+    if args.format == "json" and len(parts) > 1:
+        # Several documents: one JSON array of reports, still one JSON value.
+        text = "[\n" + ",\n".join(p.rstrip("\n") for p in parts) + "\n]\n"
+    else:
+        text = "\n".join(parts)
     if args.output is not None:
         try:
             _write_atomic(args.output, text)
@@ -288,7 +337,11 @@ def cmd_check(args: argparse.Namespace) -> int:
             console.print(f"[dim]{witness}: {status}[/dim]")
 
     result = pipeline.check(
-        args.catalogues or None, args.store, offline=args.offline, progress=progress
+        args.catalogues or None,
+        args.store,
+        offline=args.offline,
+        progress=progress,
+        options=_fetch_options(args),
     )
     _emit(result.reports, args)
     if not args.no_html:
@@ -349,7 +402,11 @@ def cmd_fetch(args: argparse.Namespace) -> int:
             console.print(f"[dim]{witness}: {status}[/dim]")
 
     results = pipeline.fetch(
-        args.catalogues or None, args.store, progress=progress, offline=args.offline
+        args.catalogues or None,
+        args.store,
+        progress=progress,
+        offline=args.offline,
+        options=_fetch_options(args),
     )
     if args.json:
         print(

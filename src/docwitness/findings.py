@@ -448,12 +448,15 @@ def exceeds(report: Report, fail_on: str) -> bool:
     """Whether ``report`` holds anything at or above ``fail_on`` (substantive|formal|any).
 
     ``formal`` includes substantive findings; ``any`` includes every finding and
-    every formal difference too.
+    every formal difference too. ``changed`` findings (``check``) are left to the
+    caller's change policy.
     """
     if fail_on not in FAIL_ON:
         raise ValueError(f"fail_on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
     for w in report.witnesses:
-        if any(fail_on != "substantive" or f.severity == "substantive" for f in w.findings):
+        # A source's change since its last snapshot is governed by --fail-on-change alone.
+        kept = [f for f in w.findings if f.kind != "changed"]
+        if any(fail_on != "substantive" or f.severity == "substantive" for f in kept):
             return True
         if fail_on == "any" and w.formal:
             return True

@@ -1,0 +1,319 @@
+"""Captures → documents → snapshots: what ``fetch`` records for one witness.
+
+A witness's captures (one per page) are extracted and normalised into a
+:class:`~docwitness.model.Document`; the raw bytes, the extracted text, the
+canonical text and the derived record are put in the store, and one entry is
+appended to the witness's history. A failure to capture or extract becomes a
+:class:`FetchResult` saying why, and nothing is stored for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from docwitness import __version__
+from docwitness.errors import CaptureError, ExtractionError, StoreError
+from docwitness.extract import extract
+from docwitness.extract.pages import combine_pages
+from docwitness.model import (
+    Capture,
+    Digests,
+    Document,
+    DocumentSpec,
+    Finding,
+    WitnessSpec,
+    sha256_text,
+)
+from docwitness.normalise import PROFILE, build_document
+from docwitness.store import Store, record_of
+
+
+def document_from_captures(
+    captures: list[Capture], witness: str, format: str | None = None, select: str | None = None
+) -> Document:
+    """Extract and normalise the pages of one copy into a :class:`Document`."""
+    if len(captures) == 1:
+        capture = captures[0]
+        extraction = extract(capture, format=format, select=select)
+        return build_document(witness, capture.source, capture.sha256, extraction)
+    parts = [extract(c, format=format, select=select) for c in captures]
+    # Repeated titles dropped, a paragraph cut by the site's page break joined.
+    combined = combine_pages(parts, captures[0].source)
+    # Several pages: the raw digest is that of the list of the pages' digests, in order.
+    raw = sha256_text("\n".join(c.sha256 for c in captures))
+    return build_document(witness, captures[0].source, raw, combined)
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """What ``fetch`` did for one witness."""
+
+    document: str
+    witness: str
+    role: str
+    source: str
+    # "captured" | "unchanged" | "not-modified" | "incomplete" | "unavailable" | "failed"
+    status: str
+    reason: str | None = None
+    size: int | None = None
+    digests: Digests | None = None
+    changed: tuple[str, ...] = ()
+    entry: dict[str, Any] | None = field(default=None, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        """Captured in full (an ``incomplete`` capture is recorded, but not ok)."""
+        return self.status in ("captured", "unchanged", "not-modified")
+
+
+Progress = Callable[[str, str], None]  # (witness id, status)
+
+
+def display_location(spec: WitnessSpec) -> str:
+    """Where a witness is read from, as recorded: a local path relative to the working
+    folder when it lies inside it (so a committed store names no machine's paths)."""
+    if spec.path is not None:
+        try:
+            return str(spec.path.relative_to(Path.cwd()))
+        except ValueError:
+            return str(spec.path)
+    return spec.location
+
+
+def _changed(previous: dict[str, Any] | None, digests: Digests) -> tuple[str, ...]:
+    if previous is None:
+        return ()
+    return tuple(k for k, v in digests.to_dict().items() if previous.get(k) != v)
+
+
+def record_witness(
+    store: Store,
+    doc: DocumentSpec,
+    spec: WitnessSpec,
+    outcome: list[Capture] | CaptureError,
+    previous: dict[str, Any] | None,
+) -> FetchResult:
+    """Extract, normalise and record one witness's captures; failures become results.
+
+    A paginated copy with missing pages (:class:`~docwitness.fetch.IncompleteCapture`)
+    is recorded from the pages it has, with its gaps in the history entry, and its
+    status is ``incomplete``: a missing page is never silently skipped.
+    """
+    from docwitness.fetch import IncompleteCapture
+
+    base: dict[str, Any] = {
+        "document": doc.id,
+        "witness": spec.id,
+        "role": spec.role,
+        "source": display_location(spec),
+    }
+    gaps: list[dict[str, Any]] = []
+    if isinstance(outcome, IncompleteCapture):
+        captures = outcome.captures
+        gaps = [
+            {"page": g.page, "url": g.url, "reason": g.reason, "after": g.after}
+            for g in outcome.gaps
+        ]
+    elif isinstance(outcome, CaptureError):
+        return FetchResult(**base, status="unavailable", reason=outcome.reason)
+    else:
+        captures = outcome
+    if spec.path is not None:
+        captures = [replace(c, source=base["source"]) for c in captures]
+
+    if previous is not None and not gaps and all(c.status == "not-modified" for c in captures):
+        reused = {
+            **{k: previous[k] for k in ("record", "raw", "text", "canonical", "paragraphs")},
+            "time": captures[0].retrieved,
+            "status": "not-modified",
+            "source": base["source"],
+            "pages": [c.provenance() for c in captures],
+            "changed": [],
+            "tool": f"docwitness/{__version__}",
+            "profile": previous.get("profile"),
+        }
+        store.append_history(doc.id, spec.id, reused)
+        digests = Digests(previous["raw"], previous["text"], previous["canonical"])
+        return FetchResult(**base, status="not-modified", size=None, digests=digests, entry=reused)
+
+    try:
+        # A page the server said is not modified is read back from the store.
+        captures = [
+            replace(c, body=store.get(c.sha256)) if c.status == "not-modified" else c
+            for c in captures
+        ]
+        document = document_from_captures(captures, spec.id, spec.format, spec.select)
+    except ExtractionError as exc:
+        return FetchResult(**base, status="failed", reason=exc.reason)
+
+    pages = [store.put(c.body) for c in captures]
+    store.put(document.extraction.text.encode("utf-8"))
+    store.put(document.canonical_text.encode("utf-8"))
+    record = store.put_json(record_of(document, pages, spec.format, spec.select))
+    changed = _changed(previous, document.digests)
+    if gaps:
+        status = "incomplete"
+    elif previous is not None and previous.get("raw") == document.digests.raw:
+        status = "unchanged"
+    else:
+        status = "captured"
+    entry: dict[str, Any] = {
+        "time": captures[0].retrieved,
+        "status": "captured",
+        "record": record,
+        **document.digests.to_dict(),
+        "paragraphs": len(document.paragraphs),
+        "source": base["source"],
+        "pages": [c.provenance() for c in captures],
+        "changed": list(changed),
+        "tool": f"docwitness/{__version__}",
+        "profile": document.profile,
+    }
+    if gaps:
+        entry["gaps"] = gaps
+    store.append_history(doc.id, spec.id, entry)
+    size = sum(c.size for c in captures)
+    reason = None
+    if gaps:
+        reason = "; ".join(f"page {g['page']} missing: {g['reason']}" for g in gaps)
+    return FetchResult(
+        **base,
+        status=status,
+        reason=reason,
+        size=size,
+        digests=document.digests,
+        changed=changed,
+        entry=entry,
+    )
+
+
+def change_findings(store: Store, doc: DocumentSpec, result: FetchResult) -> list[Finding]:
+    """How a new capture differs from the witness's previous snapshot.
+
+    A change in the canonical text is a substantive ``changed`` finding per
+    difference, naming the paragraph; a change in the raw bytes or extracted text
+    alone (a new ad block, re-encoded markup) is a formal one: not a text change.
+    """
+    from docwitness.findings import compare
+
+    if result.status != "captured" or not result.changed:
+        return []
+    history = store.history(doc.id, result.witness)
+    if len(history) < 2:
+        return []
+    before, after = history[-2], history[-1]
+    if "canonical" not in result.changed:
+        return [
+            Finding(
+                kind="changed",
+                severity="formal",
+                rule="raw-bytes-only",
+                evidence=(f"{before.get('raw')} → {after.get('raw')}",),
+                detail={
+                    "changed": list(result.changed),
+                    "previous": before.get("time"),
+                    "text_changed": False,
+                },
+            )
+        ]
+    old = store.load_document(before, result.witness)
+    new = store.load_document(after, result.witness)
+    diff_report = compare(old, new)
+    out = []
+    for f in diff_report.findings:
+        out.append(
+            Finding(
+                kind="changed",
+                severity="substantive",
+                ref=f.ref,
+                ref_excerpt=f.ref_excerpt,
+                witness=f.witness,
+                outline=f.outline,
+                ref_text=f.ref_text,
+                witness_text=f.witness_text,
+                offset=f.offset,
+                rule=f"source-changed:{f.kind}",
+                evidence=f.evidence,
+                detail={
+                    "change": f.kind,
+                    "previous": before.get("time"),
+                    "previous_canonical": before.get("canonical"),
+                    "text_changed": True,
+                },
+            )
+        )
+    if not out:  # only formal differences: still a change of the canonical text
+        out.append(
+            Finding(
+                kind="changed",
+                severity="substantive",
+                rule="source-changed",
+                detail={"previous": before.get("time"), "text_changed": True},
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Rederived:
+    """A stored document re-extracted with the installed tools."""
+
+    document: str
+    witness: str
+    record: str
+    same: bool
+    changed: tuple[str, ...]
+    stored_tools: str
+    current_tools: str
+    reason: str | None = None
+
+
+def rederive(store: Store) -> list[Rederived]:
+    """Re-extract every stored capture with the installed versions; report documents whose
+    text would now differ ("our tooling changed", told apart from "the source changed")."""
+    if not store.root.is_dir():
+        raise StoreError(f"no store at {store.root}")
+    out: list[Rederived] = []
+    seen: set[str] = set()
+    for document, witness, _ in store.histories():
+        for entry in store.history(document, witness):
+            if entry["record"] in seen:
+                continue
+            seen.add(entry["record"])
+            record = store.get_json(entry["record"])
+            ex = record["extraction"]
+            stored = (
+                f"{ex['extractor']} {ex['extractor_version']} {ex['libraries']} {record['profile']}"
+            )
+            captures = [
+                Capture(
+                    source=page.get("source", ""),
+                    retrieved=page.get("retrieved", ""),
+                    body=store.get(digest),
+                    sha256=digest,
+                    size=page.get("size", 0),
+                    media_type=page.get("media_type"),
+                    tool=page.get("tool", ""),
+                    transport=page.get("transport", "file"),
+                    http=page.get("http"),
+                )
+                for digest, page in zip(record["pages"], entry["pages"], strict=False)
+            ]
+            try:
+                doc = document_from_captures(captures, witness, record["format"], record["select"])
+            except ExtractionError as exc:
+                out.append(
+                    Rederived(document, witness, entry["record"], False, (), stored, "", exc.reason)
+                )
+                continue
+            new = doc.digests.to_dict()
+            changed = tuple(k for k in ("text", "canonical") if new[k] != record["sha256"][k])
+            ex2 = doc.extraction
+            current = f"{ex2.extractor} {ex2.extractor_version} {ex2.libraries} {PROFILE.id}"
+            out.append(
+                Rederived(document, witness, entry["record"], not changed, changed, stored, current)
+            )
+    return out

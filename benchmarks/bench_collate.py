@@ -159,6 +159,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (best kept)")
     parser.add_argument("--changed", type=float, default=1.0, help="percent of paragraphs changed")
     parser.add_argument("--witnesses", type=int, default=20, help="witnesses in the 1 MB batch row")
+    parser.add_argument(
+        "--collatex-budget",
+        type=float,
+        default=120.0,
+        help="seconds: CollateX stops once the next small pair could take longer (10x the last)",
+    )
+    parser.add_argument(
+        "--no-process",
+        dest="process",
+        action="store_false",
+        help="skip timing `docwitness diff` as a whole process on the 1 MB pair",
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -237,6 +249,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{sizes[-1]} KB reference against {args.witnesses} witnesses: {elapsed:.2f} s "
             f"in-process; peak RSS of this whole run {rss:.0f} MB"
         )
+    small_pairs(args, have_collatex)
+    if args.process:
+        whole_process(args)
     if not have_collatex:
         print("CollateX: not importable here (pip install collatex to include it); skipped.")
     print(
@@ -245,6 +260,64 @@ def main(argv: list[str] | None = None) -> int:
         "the text times the edits."
     )
     return 0
+
+
+def small_pairs(args: argparse.Namespace, have_collatex: bool) -> None:
+    """Statement-sized and smaller pairs, where CollateX can still finish."""
+    print(f"\n{'chars':>8} {'docwitness':>11} {'difflib':>10} {'dmp whole':>10} {'collatex':>12}")
+    cx_last: float | None = 0.0
+    for chars in (300, 1_000, 3_000, 10_000):
+        ref_p, wit_p, _ = make_pair(max(3, round(chars / 113)), changed=max(args.changed, 5) / 100)
+        ref_d, wit_d = document("made-ref", ref_p), document("made-wit", wit_p)
+        t_dw = best_of(max(args.repeat, 20), partial(compare, ref_d, wit_d))
+        t_dl = best_of(args.repeat, partial(run_difflib, ref_p, wit_p))
+        t_dmp = best_of(args.repeat, partial(run_dmp, ref_p, wit_p))
+        cx = "absent"
+        if have_collatex and cx_last is not None and cx_last * 10 <= args.collatex_budget:
+            t_cx = cx_last = best_of(1, partial(run_collatex, ref_p, wit_p))
+            cx = f"{t_cx / t_dw:,.0f}× ({t_cx:.1f}s)"
+        elif have_collatex:
+            cx_last, cx = None, "budget"
+        print(
+            f"{chars:>8,} {t_dw * 1000:>9.2f}ms {t_dl / t_dw:>9.1f}× {t_dmp / t_dw:>9.1f}× {cx:>12}"
+        )
+
+
+def whole_process(args: argparse.Namespace) -> None:
+    """`docwitness diff` of the 1 MB pair as a user runs it: start-up included."""
+    import statistics
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    n = round(1024 * 1024 / (113 * 3))
+    ref_p, wit_p, _ = make_pair(n, changed=args.changed / 100)
+    with tempfile.TemporaryDirectory() as tmp:
+        a, b = Path(tmp, "made-a.txt"), Path(tmp, "made-b.txt")
+        a.write_text("\n\n".join(ref_p) + "\n", encoding="utf-8")
+        b.write_text("\n\n".join(wit_p) + "\n", encoding="utf-8")
+        cmd = [
+            sys.executable,
+            "-m",
+            "docwitness",
+            "diff",
+            str(a),
+            str(b),
+            "--format",
+            "json",
+            "-o",
+            str(Path(tmp, "out.json")),
+        ]
+        times = []
+        for _ in range(max(args.repeat, 5)):
+            start = time.perf_counter()
+            subprocess.run(cmd, check=False, capture_output=True)
+            times.append(time.perf_counter() - start)
+        size = a.stat().st_size / 1e6
+    print(
+        f"\n`docwitness diff` of a {size:.2f} MB pair, whole process: best {min(times):.2f} s, "
+        f"median {statistics.median(times):.2f} s over {len(times)} runs"
+    )
 
 
 if __name__ == "__main__":

@@ -88,3 +88,106 @@ def test_python_dash_m_runs() -> None:
         check=False,
     )
     assert proc.returncode == 0 and proc.stdout.startswith("docwitness ")
+
+
+SEED = ROOT / "sources" / "cn-ru-joint-statement-2017" / "yunbaogao-11_1036-preview.md"
+
+
+def test_diff_exit_codes_and_outputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import made
+
+    paras = made.made_statement()
+    ref = made.write_made(tmp_path, "made-ref.txt", paras)
+    same = made.write_made(tmp_path, "made-same.txt", paras, encoding="gb18030")
+    variant = made.write_made(
+        tmp_path, "made-variant.txt", [p.replace("坚决", "强烈") for p in paras]
+    )
+    half = made.write_made(tmp_path, "made-half-width.txt", [p.replace("，", ", ") for p in paras])
+    assert main(["diff", str(ref), str(same)]) == ExitCode.OK
+    assert "made-same.txt: identical" in capsys.readouterr().out
+    assert main(["diff", str(ref), str(variant)]) == ExitCode.FINDINGS
+    out = capsys.readouterr().out
+    assert "made-variant.txt: variant" in out and "坚决" in out and "强烈" in out
+    # Half-width punctuation is a formal difference: it fails only --fail-on any.
+    assert main(["diff", str(ref), str(half)]) == ExitCode.OK
+    assert main(["diff", str(ref), str(half), "--fail-on", "formal"]) == ExitCode.OK
+    assert main(["diff", str(ref), str(half), "--fail-on", "any"]) == ExitCode.FINDINGS
+    capsys.readouterr()
+    out_file = tmp_path / "made-report.md"
+    assert (
+        main(["diff", str(ref), str(variant), "--format", "markdown", "-o", str(out_file)])
+        == ExitCode.FINDINGS
+    )
+    assert capsys.readouterr().out == ""
+    assert "强烈" in out_file.read_text(encoding="utf-8")
+    assert main(["diff", str(ref), str(tmp_path / "absent.txt")]) == ExitCode.INCOMPLETE
+    err = capsys.readouterr().err
+    assert err.strip().endswith("absent.txt: no such file") and len(err.splitlines()) == 1
+
+
+def test_inspect_seed_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["inspect", str(SEED)]) == ExitCode.FINDINGS
+    out = capsys.readouterr().out
+    assert "truncated" in out and "point 十" in out and "影响力持续提升。双方" in out
+    assert main(["inspect", str(SEED), "--format", "json"]) == ExitCode.FINDINGS
+    report = json.loads(capsys.readouterr().out)
+    (w,) = report["witnesses"]
+    assert w["verdict"] == "truncated"
+    kinds = {f["kind"]: f for f in w["findings"]}
+    assert kinds["truncation"]["outline"] == "十"
+    assert kinds["truncation"]["witness_text"].endswith("影响力持续提升。双方")
+    assert "cut-off-marker" in kinds["truncation"]["detail"]["rules"]
+    assert "发挥关键作用" in kinds["split"]["detail"]["mended"]
+    assert kinds["numbering"]["detail"]["expected"] == "十、"
+    boiler = [f["witness"] for f in w["findings"] if f["kind"] == "extra" and f["boilerplate"]]
+    assert boiler == [0, 1, 29, 30]
+
+
+def test_inspect_complete_and_empty(
+    tmp_path: Path, made_statement_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["inspect", str(made_statement_path)]) == ExitCode.OK
+    assert ": complete" in capsys.readouterr().out
+    empty = tmp_path / "made-empty.txt"
+    empty.write_bytes(b"")
+    assert main(["inspect", str(empty)]) == ExitCode.INCOMPLETE
+    assert "empty" in capsys.readouterr().err
+
+
+def test_collate_and_report_from_the_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "snapshots"
+    assert main(["collate", str(CATALOGUE), "--store", str(store)]) == ExitCode.INCOMPLETE
+    assert "no store at" in capsys.readouterr().err
+    main(["fetch", str(CATALOGUE), "--store", str(store), "--offline"])
+    capsys.readouterr()
+    assert (
+        main(["collate", str(CATALOGUE), "--store", str(store), "--format", "json"])
+        == ExitCode.FINDINGS
+    )
+    report = json.loads(capsys.readouterr().out)
+    assert report["reference"]["id"] == "yunbaogao-preview"
+    assert "most complete copy" in report["reference"]["chosen_because"]
+    verdicts = {w["id"]: w["verdict"] for w in report["witnesses"]}
+    assert verdicts["yunbaogao-preview"] == "truncated"
+    assert verdicts["crntt"] == "unavailable"
+    html = tmp_path / "made-report.html"
+    assert main(["report", str(CATALOGUE), "--store", str(store), "-o", str(html)]) == 0
+    assert "yunbaogao-preview" in html.read_text(encoding="utf-8")
+
+
+def test_check_offline_on_the_bundled_catalogue(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "snapshots"
+    code = main(["check", str(CATALOGUE), "--store", str(store), "--offline"])
+    captured = capsys.readouterr()
+    assert code == ExitCode.FINDINGS  # the seed copy is truncated
+    assert "yunbaogao-preview: truncated" in captured.out
+    assert "point 十" in captured.out and "offline: not fetched" in captured.out
+    # The reference's own findings point at its own paragraphs, not at a missing reading.
+    assert "numbering    point 十, witness ¶28: 1." in captured.out
+    assert "∅ → 1." not in captured.out
+    assert (store / "report.html").is_file()
+    assert "HTML report written to" in captured.err

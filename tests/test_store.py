@@ -232,3 +232,24 @@ def test_rederive_reports_same_text_with_current_tools(tmp_path: Path) -> None:
 
     results = rederive(store)
     assert len(results) == 3 and all(r.same for r in results)
+
+
+def test_rederive_tells_tooling_change_from_source_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import docwitness.normalise as normalise
+
+    names = made_copies(tmp_path)
+    store = tmp_path / "s"
+    real = normalise.normalise_text
+    # A made "older" profile that did not fold full-width punctuation.
+    monkeypatch.setattr(normalise, "normalise_text", lambda raw: raw.strip())
+    fetch([catalogue(tmp_path, names)], store)
+    monkeypatch.setattr(normalise, "normalise_text", real)
+    from docwitness.pipeline import rederive
+
+    results = rederive(store)
+    assert len(results) == 3 and all(r.changed == ("canonical",) for r in results)
+    assert main(["verify", "--store", str(store), "--rederive"]) == ExitCode.FINDINGS
+    out = capsys.readouterr().out
+    assert out.count("TOOLING") == 3 and "canonical would differ" in out

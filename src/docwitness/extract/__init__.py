@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from docwitness.errors import ExtractionError
+from docwitness.errors import ExtractionError, UsageError
 from docwitness.model import Capture, Extraction
 from docwitness.registry import Registry
 
@@ -35,6 +35,27 @@ _SUFFIXES = {
 }
 
 
+# Media types by format, kept here rather than read from the registered classes so
+# that sniffing imports no format module (each imports its own library).
+MEDIA_TYPES = {
+    "html": ("text/html", "application/xhtml+xml"),
+    "pdf": ("application/pdf",),
+    "markdown": ("text/markdown", "text/x-markdown"),
+    "text": ("text/plain",),
+}
+
+
+def load_format(name: str) -> type[Extractor]:
+    """The extractor registered as ``name``, importing only its module."""
+    import importlib
+
+    if name not in MEDIA_TYPES:
+        raise UsageError(f"unknown format {name!r} (known: {', '.join(sorted(MEDIA_TYPES))})")
+    if name not in EXTRACTORS:
+        importlib.import_module(f"docwitness.extract.{name}")
+    return EXTRACTORS.get(name)
+
+
 def sniff_format(capture: Capture) -> str:
     """The format of a capture: by its bytes first, then its media type, then its name."""
     head = capture.body[:2048].lstrip().lower()
@@ -43,8 +64,8 @@ def sniff_format(capture: Capture) -> str:
     if head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in head[:512]:
         return "html"
     media = (capture.media_type or "").split(";")[0].strip().lower()
-    for name, cls in EXTRACTORS.items():
-        if media and media in cls.media_types:
+    for name, types in MEDIA_TYPES.items():
+        if media and media in types:
             return name
     source = capture.source.lower().split("?")[0]
     for suffix, name in _SUFFIXES.items():
@@ -55,13 +76,10 @@ def sniff_format(capture: Capture) -> str:
 
 def extract(capture: Capture, format: str | None = None, select: str | None = None) -> Extraction:
     """Extract ``capture`` as ``format`` (sniffed when None)."""
-    # Import the format modules so they register; each imports its heavy library lazily.
-    from docwitness.extract import html, markdown, pdf, text  # noqa: F401
-
     if not capture.body:
         raise ExtractionError(capture.source, "the copy is empty (0 bytes)")
     name = format or sniff_format(capture)
-    extractor = EXTRACTORS.get(name)()
+    extractor = load_format(name)()
     extraction = extractor.extract(capture, select)
     if not any(b.text.strip() for b in extraction.blocks):
         raise ExtractionError(capture.source, f"no text found ({name})")

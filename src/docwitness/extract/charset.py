@@ -196,7 +196,16 @@ def decode(body: bytes, header: str | None = None, html: bool = False) -> Decode
     evidence: dict[str, str | None] = {"header": header}
     if html:
         evidence["meta"] = meta_charset(body)
-    evidence["detector"] = detect(body) if _HIGH.search(body) else None
+    evidence["detector"] = None
+    if _HIGH.search(body):
+        declared = {canonical_encoding(evidence.get(k)) for k in ("header", "meta")} - {None}
+        if declared <= {"utf-8"} and _clean(body, "utf-8") is not None:
+            # Non-ASCII bytes that are valid UTF-8, and nothing declared otherwise: that is
+            # the strongest evidence there is, and the detector (tens of ms a megabyte)
+            # could only agree or be wrong.
+            evidence["detector_note"] = "not run: valid UTF-8, no other declaration"
+        else:
+            evidence["detector"] = detect(body)
     stripped, bom = _strip_bom(body)
     if bom:
         # A BOM is the one opinion the bytes cannot fake by accident.

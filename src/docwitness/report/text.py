@@ -37,8 +37,16 @@ def clip(text: str | None, limit: int = SHOW) -> str:
     return one if len(one) <= limit else one[: limit - 1] + "…"
 
 
+def own(f: Finding) -> bool:
+    """Whether a finding is one the copy reveals about itself (a single-copy check, or
+    the reference's own findings), pointing at the copy's paragraphs alone."""
+    compared_extra = f.kind == "extra" and "after" in f.detail  # an extra at the start
+    return f.ref is None and f.ref_text is None and not compared_extra
+
+
 def where(f: Finding, has_reference: bool = True) -> str:
     """Where a finding points: the outline point and the paragraph ("point 十, ¶28")."""
+    has_reference = has_reference and not own(f)
     parts: list[str] = []
     if f.outline:
         parts.append(f"point {f.outline}")
@@ -60,7 +68,7 @@ def readings(f: Finding) -> tuple[str, str]:
     if f.kind == "variant":
         return (f.ref_text or EMPTY, f.witness_text or EMPTY)
     if f.kind == "truncation":
-        return ("…" + clip(f.ref_text), "…" + clip(f.witness_text) + " ⟂")
+        return ("…" + clip(f.ref_text).lstrip("…"), "…" + clip(f.witness_text).lstrip("…") + " ⟂")
     return (clip(f.ref_text) if f.ref_text is not None else EMPTY, clip(f.witness_text))
 
 
@@ -80,6 +88,7 @@ def summary_line(w: WitnessReport) -> str:
 
 
 def _finding(f: Finding, has_reference: bool) -> list[Piece]:
+    has_reference = has_reference and not own(f)
     label = f.kind + (" (boilerplate)" if f.boilerplate else "")
     pieces: list[Piece] = [
         ("  ", None),

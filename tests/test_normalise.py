@@ -1,0 +1,193 @@
+"""The canonical profile, the outline markers, and the text and Markdown extractors."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import made
+from docwitness.errors import ExtractionError
+from docwitness.extract import EXTRACTORS, MEDIA_TYPES, extract, load_format, sniff_format
+from docwitness.fetch.file import capture_file
+from docwitness.normalise import PROFILE, canonical_paragraphs, normalise_text
+from docwitness.outline import assign_points, cn_numeral, cn_numeral_value, parse_marker
+from docwitness.pipeline import load_copy
+from docwitness.report import REPORTERS, formats
+
+CASES = tomllib.loads((Path(__file__).parent / "cases" / "normalise.toml").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("case", CASES["case"], ids=[c["name"] for c in CASES["case"]])
+def test_normalisation_table(case: dict[str, str]) -> None:
+    assert normalise_text(case["raw"]) == case["canonical"]
+
+
+text_of_the_field = st.text(
+    alphabet=st.sampled_from(
+        list("双方认为中評社電「」『』“”‘’，。、：；（）！？　 \t\n\u200b\ufeffabcXYZ123«».,:;-")
+    ),
+    max_size=60,
+)
+
+
+@given(text_of_the_field)
+def test_normalising_twice_changes_nothing(raw: str) -> None:
+    once = normalise_text(raw)
+    assert normalise_text(once) == once
+
+
+@given(st.text(max_size=40))
+def test_normalising_any_text_twice_changes_nothing(raw: str) -> None:
+    once = normalise_text(raw)
+    assert normalise_text(once) == once
+
+
+def test_profile_is_named_and_versioned() -> None:
+    assert PROFILE.id == "canonical/1"
+
+
+@pytest.mark.parametrize(
+    ("text", "style", "label", "value"),
+    [
+        ("十、双方欢迎", "cn", "十", 10),
+        ("二十三、", "cn", "二十三", 23),
+        ("(一)双方", "cn-paren", "一", 1),
+        ("1.双方", "arabic", "1", 1),
+        ("12、", "arabic", "12", 12),
+        ("(3)", "arabic-paren", "3", 3),
+        ("IV. The parties", "roman", "IV", 4),
+        ("б) стороны", "cyrillic", "б", 2),
+        ("c) the parties", "latin", "c", 3),
+    ],
+)
+def test_markers(text: str, style: str, label: str, value: int) -> None:
+    marker = parse_marker(text)
+    assert marker is not None
+    assert (marker.style, marker.label, marker.value) == (style, label, value)
+
+
+@pytest.mark.parametrize("text", ["2017年7月4日", "1.5%的增长", "十分重要", "中华人民共和国"])
+def test_not_markers(text: str) -> None:
+    assert parse_marker(text) is None
+
+
+def test_chinese_numerals_round_trip() -> None:
+    for n in range(1, 200):
+        assert cn_numeral_value(cn_numeral(n)) == n
+    assert cn_numeral(10) == "十" and cn_numeral(21) == "二十一" and cn_numeral(105) == "一百零五"
+
+
+def test_points_follow_the_top_level_markers() -> None:
+    texts = ["标题", "前言", "一、甲", "乙", "(一)丙", "二、丁"]
+    kinds = ["heading", "paragraph", "paragraph", "paragraph", "paragraph", "paragraph"]
+    assert assign_points(texts, kinds) == [
+        (None, None),
+        (None, None),
+        ("一、", "一"),
+        (None, "一"),
+        ("(一)", "一"),
+        ("二、", "二"),
+    ]
+
+
+def test_empty_blocks_are_dropped_and_indexes_stay_dense() -> None:
+    from docwitness.model import Block
+
+    paras = canonical_paragraphs([Block("一、甲"), Block("\u3000 \u200b"), Block("乙")])
+    assert [(p.index, p.text) for p in paras] == [(0, "一、甲"), (1, "乙")]
+
+
+# --------------------------------------------------------------------------- text and Markdown
+
+
+def test_seed_markdown_extraction(seed_path: Path) -> None:
+    doc = load_copy(str(seed_path))
+    texts = [p.text for p in doc.paragraphs]
+    assert doc.paragraphs[0].kind == "heading" and texts[0].endswith("(全文)")
+    assert texts[1] == "2017-07-05 06:56"
+    # The Markdown list number is the point's numbering: kept as evidence.
+    assert texts[28].startswith("1.双方欢迎金砖国家") and doc.paragraphs[28].marker == "1."
+    assert texts[29] == "预览已结束,完整报告链接和二维码如下:"  # bold markup removed
+    # Link syntax removed, its text kept; the Markdown escape undone once.
+    assert texts[30] == "https://www.yunbaogao.cn/report/index/report?reportId=11\\_1036"
+    assert doc.extraction.extractor == "markdown"
+    assert "markdown-it-py" in doc.extraction.libraries
+
+
+def test_plain_text_one_paragraph_per_line_without_blank_lines(tmp_path: Path) -> None:
+    path = tmp_path / "made-lines.txt"
+    path.write_text("一、甲。\n乙。\r\n二、丙。\n", encoding="utf-8")
+    assert [p.text for p in load_copy(str(path)).paragraphs] == ["一、甲。", "乙。", "二、丙。"]
+
+
+def test_plain_text_wrapped_lines_are_joined_without_spaces_in_chinese(tmp_path: Path) -> None:
+    path = tmp_path / "made-wrapped.txt"
+    path.write_text("一、双方\n认为。\n\nRead\nmore\n", encoding="utf-8")
+    assert [p.text for p in load_copy(str(path)).paragraphs] == ["一、双方认为。", "Read more"]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom"), [("utf-8", False), ("utf-8", True), ("gb18030", False), ("utf-16", False)]
+)
+def test_encodings_give_the_same_canonical_text(tmp_path: Path, encoding: str, bom: bool) -> None:
+    paras = made.made_statement()
+    reference = load_copy(str(made.write_made(tmp_path, "made-ref.txt", paras)))
+    path = made.write_made(tmp_path, f"made-{encoding}.txt", paras, encoding=encoding, bom=bom)
+    doc = load_copy(str(path))
+    assert doc.digests.canonical == reference.digests.canonical
+    assert doc.extraction.replacement_chars == 0
+    expected = {"utf-16": "utf-16-le"}.get(encoding, encoding)
+    assert doc.extraction.encoding == expected
+
+
+def test_undecodable_bytes_are_counted(tmp_path: Path) -> None:
+    path = tmp_path / "made-damaged.txt"
+    data = "\n\n".join(made.made_statement()).encode("gb18030")
+    path.write_bytes(data[:500] + b"\xff\xff\xff" + data[500:])
+    doc = load_copy(str(path))
+    assert doc.extraction.replacement_chars > 0
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [(b"", "empty"), (b"\x00\x01\x02\x03" * 100, "binary"), (b"\n \n\t\n", "no text")],
+)
+def test_unreadable_copies(tmp_path: Path, content: bytes, reason: str) -> None:
+    path = tmp_path / "made-bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(ExtractionError, match=reason):
+        extract(capture_file(path))
+
+
+def test_sniffing() -> None:
+    from docwitness.model import Capture
+
+    def cap(body: bytes, source: str = "x", media: str | None = None) -> Capture:
+        return Capture(source, "", body, "", len(body), media, "", "file")
+
+    assert sniff_format(cap(b"%PDF-1.4 ...")) == "pdf"
+    assert sniff_format(cap(b"  <!DOCTYPE html><html>")) == "html"
+    assert sniff_format(cap(b"# title", media="text/markdown")) == "markdown"
+    assert sniff_format(cap(b"text", source="a/b.md")) == "markdown"
+    assert sniff_format(cap(b"text")) == "text"
+
+
+def test_every_registered_class_has_help_and_known_media_types() -> None:
+    for name in MEDIA_TYPES:
+        cls = load_format(name)
+        assert cls.__doc__ and cls.__doc__.strip(), name
+        assert tuple(cls.media_types) == MEDIA_TYPES[name]  # the sniffing table agrees
+    for name in formats():
+        assert REPORTERS.help(name), name
+    assert EXTRACTORS.names() == sorted(MEDIA_TYPES)
+
+
+def test_unknown_format_lists_the_known_ones() -> None:
+    from docwitness.errors import UsageError
+
+    with pytest.raises(UsageError, match="known: html, markdown, pdf, text"):
+        load_format("docx")

@@ -1,0 +1,84 @@
+"""The README tells the truth: its two quick-start commands, exit codes and commands."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from docwitness.cli import build_parser
+from docwitness.errors import ExitCode
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def quick_start() -> list[str]:
+    section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```sh\n(.*?)```", section, flags=re.S)
+    assert block is not None
+    return [line for line in block.group(1).splitlines() if line.strip()]
+
+
+def test_quick_start_has_exactly_two_commands() -> None:
+    install_and_run, install_and_test = quick_start()
+    assert install_and_run == "pip install . && docwitness check"
+    assert install_and_test == "pip install '.[test]' && python -m pytest"
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert quick_start()[1] in ci.splitlines()
+
+
+def test_main_job_runs_on_a_copy_of_the_repository(tmp_path: Path) -> None:
+    """The first command's job, run as a user would, in a copy of the repository.
+
+    --offline is added so that the test sends nothing off this machine; the
+    command is otherwise the README's, and offline the network witnesses are
+    reported unavailable just as they are when no site can be reached.
+    """
+    shutil.copytree(ROOT / "sources", tmp_path / "sources")
+    if (ROOT / "snapshots").is_dir():
+        shutil.copytree(ROOT / "snapshots", tmp_path / "snapshots")
+    proc = subprocess.run(
+        [sys.executable, "-m", "docwitness", "check", "--offline"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == ExitCode.FINDINGS, proc.stderr
+    assert "yunbaogao-preview: truncated" in proc.stdout
+    assert "point 十, witness ¶28: …事务中的影响力持续提升。双方 ⟂" in proc.stdout
+    assert (tmp_path / "snapshots" / "report.html").is_file()
+    verify = subprocess.run(
+        [sys.executable, "-m", "docwitness", "verify"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def test_readme_shows_the_output_it_describes() -> None:
+    assert "yunbaogao-preview: truncated, coverage 100.0%" in README
+    assert "point 十, witness ¶28: …事务中的影响力持续提升。双方 ⟂" in README
+
+
+def test_exit_code_table_matches_the_enum() -> None:
+    table = README.split("### Exit codes", 1)[1].split("\n## ", 1)[0]
+    codes = {int(m) for m in re.findall(r"^\| (\d+) \|", table, flags=re.M)}
+    assert codes == {int(c) for c in ExitCode}
+
+
+def test_every_command_is_in_the_readme() -> None:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    for name in sub.choices:  # type: ignore[union-attr]
+        assert f"`docwitness {name}" in README, name

@@ -42,6 +42,8 @@ def test_fetch_bundled_catalogue_offline(
     # captured, and the exit code says "incomplete".
     assert code == ExitCode.INCOMPLETE
     assert results["yunbaogao-preview"]["status"] == "captured"
+    # The single-copy checks run on every fresh capture.
+    assert results["yunbaogao-preview"]["checks"] == "truncated in point 十"
     for wid in ("china-com", "crntt", "wikisource"):
         assert results[wid]["status"] == "unavailable"
         assert results[wid]["reason"] == "offline: not fetched"

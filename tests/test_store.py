@@ -253,3 +253,7 @@ def test_rederive_tells_tooling_change_from_source_change(
     assert main(["verify", "--store", str(store), "--rederive"]) == ExitCode.FINDINGS
     out = capsys.readouterr().out
     assert out.count("TOOLING") == 3 and "canonical would differ" in out
+    assert main(["verify", "--store", str(store), "--rederive", "--json"]) == ExitCode.FINDINGS
+    report = json.loads(capsys.readouterr().out)
+    assert report["problems"] == []
+    assert [r["changed"] for r in report["rederived"]] == [["canonical"]] * 3

@@ -236,3 +236,98 @@ def test_check_offline_uses_stored_snapshots(
     w = {x.id: x for r in result.reports for x in r.witnesses}
     assert w["made-official"].notes[0] == "not refreshed: offline: not fetched"
     assert w["made-mirror"].verdict == "variant"
+
+
+def test_hostile_servers_leave_nothing_half_written(
+    tmp_path: Path, site: Site, capsys: pytest.CaptureFixture[str]
+) -> None:
+
+    good = site.put("/made-good.txt", text(PARAS))
+    srv = site.server
+
+    def redirect_to_file(h: BaseHTTPRequestHandler) -> None:
+        respond(h, 302, b"", {"Location": "file:///etc/passwd"})
+
+    def huge(h: BaseHTTPRequestHandler) -> None:
+        respond(h, 200, b"x" * 4096, {"Content-Type": "text/plain"})
+
+    urls = {
+        "made-500": srv.route("/made-500.txt", lambda h: respond(h, 500, b"no")),
+        "made-file-redirect": srv.route("/made-redirect.txt", redirect_to_file),
+        "made-too-big": srv.route("/made-big.txt", huge),
+        "made-404": srv.url("/made-absent.txt"),
+        "made-good": good,
+    }
+    cat = tmp_path / "made-catalogue.toml"
+    cat.write_text(
+        '[document]\nid = "made-doc"\ntitle = "made"\nlanguage = "zh"\n'
+        + "".join(
+            f'\n[[witness]]\nid = "{wid}"\nrole = "mirror"\nurl = "{url}"\nformat = "text"\n'
+            for wid, url in urls.items()
+        ),
+        encoding="utf-8",
+    )
+    store = tmp_path / "snapshots"
+    code = main(
+        [
+            "fetch",
+            str(cat),
+            "--store",
+            str(store),
+            "--retries",
+            "1",
+            "--timeout",
+            "2",
+            "--max-bytes",
+            "1000",
+            "--json",
+        ]
+    )
+    results = {r["witness"]: r for r in json.loads(capsys.readouterr().out)}
+    assert code == ExitCode.INCOMPLETE
+    assert results["made-good"]["status"] == "unavailable"  # over 1000 bytes too
+    for wid in ("made-500", "made-file-redirect", "made-too-big", "made-404"):
+        assert results[wid]["status"] == "unavailable", wid
+    assert "500" in results["made-500"]["reason"]
+    assert "file" in results["made-file-redirect"]["reason"]
+    assert "404" in results["made-404"]["reason"]
+    assert not any(p.name.startswith(".tmp-") for p in store.rglob("*"))
+    assert not list((store / "objects").glob("*/*"))
+    # Under the default limit the good copy and the 4 KB one are captured; the others
+    # stay unavailable and the store verifies.
+    code = main(
+        ["fetch", str(cat), "--store", str(store), "--retries", "0", "--timeout", "2", "--json"]
+    )
+    results = {r["witness"]: r for r in json.loads(capsys.readouterr().out)}
+    assert results["made-good"]["status"] == "captured"
+    captured = [w for w, r in results.items() if r["status"] != "unavailable"]
+    assert captured == ["made-too-big", "made-good"]
+    assert Store(store).verify() == []
+
+
+def test_github_annotations(tmp_path: Path, site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    cat = catalogue(tmp_path, site)
+    store = tmp_path / "snapshots"
+    code = main(
+        [
+            "check",
+            str(cat),
+            "--store",
+            str(store),
+            "--timeout",
+            "2",
+            "--no-html",
+            "--format",
+            "github",
+        ]
+    )
+    out = capsys.readouterr().out.splitlines()
+    assert code == ExitCode.FINDINGS
+    variant = [line for line in out if line.startswith("::error") and "made-mirror" in line]
+    assert variant and "坚决 → 强烈" in variant[0]
+    assert any(
+        line.startswith("::error") and "missing-page" not in line and "made-paged" in line
+        for line in out
+    )
+    assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in out)
+    assert not (store / "report.html").exists()

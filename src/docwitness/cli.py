@@ -422,6 +422,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
                         "size": r.size,
                         "sha256": r.digests.to_dict() if r.digests else None,
                         "changed": list(r.changed),
+                        "checks": r.checks,
                     }
                     for r in results
                 ],
@@ -441,9 +442,10 @@ def cmd_fetch(args: argparse.Namespace) -> int:
                     status,
                     str(r.size) if r.size is not None else "-",
                     _short(r.digests.canonical if r.digests else None),
+                    r.checks or "-",
                 ]
             )
-        _plain_or_rich(rows, ["witness", "status", "bytes", "canonical sha256"])
+        _plain_or_rich(rows, ["witness", "status", "bytes", "canonical sha256", "checks"])
     return ExitCode.OK if all(r.ok for r in results) else ExitCode.INCOMPLETE
 
 

@@ -62,6 +62,7 @@ class FetchResult:
     digests: Digests | None = None
     changed: tuple[str, ...] = ()
     entry: dict[str, Any] | None = field(default=None, compare=False)
+    checks: str | None = None  # the single-copy verdict: "complete", "truncated in point 十"
 
     @property
     def ok(self) -> bool:
@@ -187,7 +188,19 @@ def record_witness(
         digests=document.digests,
         changed=changed,
         entry=entry,
+        checks=single_copy_verdict(document, doc.language),
     )
+
+
+def single_copy_verdict(document: Document, language: str | None) -> str:
+    """What the single-copy checks say of a fresh capture, in a few words."""
+    from docwitness.inspect import inspect_document
+
+    report = inspect_document(document, language=language)
+    cut = next((f for f in report.findings if f.kind == "truncation"), None)
+    if cut is not None and cut.outline:
+        return f"{report.verdict} in point {cut.outline}"
+    return report.verdict
 
 
 def change_findings(store: Store, doc: DocumentSpec, result: FetchResult) -> list[Finding]:

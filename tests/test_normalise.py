@@ -191,3 +191,18 @@ def test_unknown_format_lists_the_known_ones() -> None:
 
     with pytest.raises(UsageError, match="known: html, markdown, pdf, text"):
         load_format("docx")
+
+
+def test_a_lone_marker_in_another_style_stands_for_the_next_point(seed_path: Path) -> None:
+    doc = load_copy(str(seed_path))
+    # The seed numbers point ten "1." after "九、": its paragraphs belong to point 十.
+    assert [(p.marker, p.point) for p in doc.paragraphs[27:30]] == [
+        (None, "九"),
+        ("1.", "十"),
+        (None, "十"),
+    ]
+
+
+def test_a_sub_list_stays_inside_its_point() -> None:
+    texts = ["一、甲", "1.乙", "2.丙", "二、丁", "1.戊"]
+    assert [point for _, point in assign_points(texts)] == ["一", "一", "一", "二", "二"]

@@ -37,27 +37,12 @@ from typing import Any
 from docwitness import rules as R
 from docwitness.errors import ExtractionError
 from docwitness.model import Document, Finding, Paragraph, WitnessReport
-from docwitness.outline import Marker, label_in_style, parse_marker
+from docwitness.outline import Marker, Point, label_in_style, parse_marker, read_points
 
 # A paragraph this short with no sentence punctuation inside reads as a title or
 # a heading, not as prose that a page break could have cut.
 _TITLE_MAX = 200
 _INNER_PUNCT = set("。,;:!?、.，")
-
-
-@dataclass(frozen=True, slots=True)
-class Point:
-    """A top-level point of the copy's outline.
-
-    ``value`` and ``label`` are its place in the outline; for a marker written in
-    another style (``inferred``), the place it stands in ("1." after "九、": 10, "十").
-    """
-
-    index: int
-    marker: Marker
-    value: int
-    label: str
-    inferred: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,37 +343,7 @@ def read_outline(paras: list[Paragraph], rules: R.LanguageRules) -> Outline:
     marked = [
         (p, m) for p in paras if p.index not in contents and (m := parse_marker(p.text)) is not None
     ]
-    top = next((m.style for _, m in marked if m.style in rules.top_styles), None)
-    points: list[Point] = []
-    seen_styles: set[str] = set()  # sub-item styles used anywhere so far
-    open_styles: set[str] = set()  # sub-item styles used in the current point
-    for k, (p, m) in enumerate(marked):
-        if m.style == top:
-            points.append(Point(p.index, m, m.value, m.label))
-            open_styles = set()
-            continue
-        if not points or top is None:
-            seen_styles.add(m.style)
-            continue
-        expected = points[-1].value + 1
-        rest = marked[k + 1 :]
-        end = next((j for j, (_, mm) in enumerate(rest) if mm.style == top), len(rest))
-        next_top = rest[end][1].value if end < len(rest) else None
-        lone = not any(mm.style == m.style and mm.value == m.value + 1 for _, mm in rest[:end])
-        stands = m.style not in open_styles and (
-            (m.value == expected and m.style in rules.top_styles)
-            or (
-                lone
-                and m.value == 1
-                and (next_top == expected + 1 or (next_top is None and m.style not in seen_styles))
-            )
-        )
-        if stands:
-            points.append(Point(p.index, m, expected, label_in_style(top, expected), True))
-            open_styles = set()
-        else:
-            open_styles.add(m.style)
-            seen_styles.add(m.style)
+    top, points = read_points([(p.index, m) for p, m in marked], rules.top_styles)
 
     point_of: dict[int, str] = {}
     openers = {pt.index: pt.label for pt in points}

@@ -13,6 +13,7 @@ last before it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 CN_DIGITS = {
@@ -155,25 +156,94 @@ def label_in_style(style: str, value: int) -> str:
     return str(value)
 
 
+DEFAULT_TOP_STYLES: tuple[str, ...] = ("cn", "arabic", "roman")
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """A top-level point of an outline.
+
+    ``value`` and ``label`` are its place in the outline; for a marker written in
+    another style (``inferred``), the place it stands in ("1." after "九、": 10, "十").
+    """
+
+    index: int
+    marker: Marker
+    value: int
+    label: str
+    inferred: bool = False
+
+
+def read_points(
+    marked: Sequence[tuple[int, Marker]], top_styles: Sequence[str] = DEFAULT_TOP_STYLES
+) -> tuple[str | None, list[Point]]:
+    """The top-level style and points of an outline, from (paragraph index, marker) pairs.
+
+    The top-level style is the first marker met whose style is in ``top_styles``.
+    A marker in another style is a sub-item, unless it stands where the next
+    point is expected: it carries that point's value with no sub-list of its style
+    open in the point, or it is a lone "1." (no "2." follows it) and the outline
+    then skips exactly that point, or ends with no sub-list of that style seen
+    before. The seed's "1." after "九、" is such a marker: it stands for point 十.
+    """
+    top = next((m.style for _, m in marked if m.style in top_styles), None)
+    points: list[Point] = []
+    seen_styles: set[str] = set()  # sub-item styles used anywhere so far
+    open_styles: set[str] = set()  # sub-item styles used in the current point
+    for k, (index, m) in enumerate(marked):
+        if m.style == top:
+            points.append(Point(index, m, m.value, m.label))
+            open_styles = set()
+            continue
+        if not points or top is None:
+            seen_styles.add(m.style)
+            continue
+        expected = points[-1].value + 1
+        rest = marked[k + 1 :]
+        end = next((j for j, (_, mm) in enumerate(rest) if mm.style == top), len(rest))
+        next_top = rest[end][1].value if end < len(rest) else None
+        lone = not any(mm.style == m.style and mm.value == m.value + 1 for _, mm in rest[:end])
+        stands = m.style not in open_styles and (
+            (m.value == expected and m.style in top_styles)
+            or (
+                lone
+                and m.value == 1
+                and (next_top == expected + 1 or (next_top is None and m.style not in seen_styles))
+            )
+        )
+        if stands:
+            points.append(Point(index, m, expected, label_in_style(top, expected), True))
+            open_styles = set()
+        else:
+            open_styles.add(m.style)
+            seen_styles.add(m.style)
+    return top, points
+
+
 def assign_points(
     texts: list[str], kinds: list[str] | None = None
 ) -> list[tuple[str | None, str | None]]:
     """For each canonical paragraph: (its marker text or None, the point it belongs to).
 
-    Headings neither open a point nor belong to one.
+    Headings neither open a point nor belong to one. A marker that stands where the
+    next point is expected (see :func:`read_points`) opens that point.
     """
-    top_style: str | None = None
-    current: str | None = None
-    out: list[tuple[str | None, str | None]] = []
+    markers: dict[int, Marker] = {}
     for i, text in enumerate(texts):
         if kinds is not None and kinds[i] == "heading":
-            out.append((None, None))
             continue
         marker = parse_marker(text)
         if marker is not None:
-            if top_style is None and marker.style in ("cn", "arabic", "roman"):
-                top_style = marker.style
-            if marker.style == top_style:
-                current = marker.label
+            markers[i] = marker
+    _, points = read_points(sorted(markers.items()))
+    openers = {p.index: p.label for p in points}
+    current: str | None = None
+    out: list[tuple[str | None, str | None]] = []
+    for i in range(len(texts)):
+        if kinds is not None and kinds[i] == "heading":
+            out.append((None, None))
+            continue
+        current = openers.get(i, current)
+        marker = markers.get(i)
         out.append((marker.text if marker else None, current))
     return out

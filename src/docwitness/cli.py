@@ -110,80 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"docwitness {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser(
-        "fetch",
-        parents=[common],
-        epilog=EPILOG,
-        help="capture every witness of the catalogues into the store",
-    )
-    p.add_argument(
-        "catalogues",
-        nargs="*",
-        type=Path,
-        metavar="CATALOGUE",
-        help="catalogue files (default: sources/*.toml)",
-    )
-    _store_arg(p)
-    p.add_argument("--json", action="store_true", help="print the results as JSON")
-    _network_args(p)
+    def command(name: str, helptext: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], epilog=EPILOG, help=helptext)
 
-    p = sub.add_parser("log", parents=[common], epilog=EPILOG, help="a witness's capture history")
-    p.add_argument("witness", metavar="WITNESS", help="a witness id, or DOCUMENT/WITNESS")
-    _store_arg(p)
-    p.add_argument("--json", action="store_true", help="print the history as JSON lines")
-
-    p = sub.add_parser(
-        "verify",
-        parents=[common],
-        epilog=EPILOG,
-        help="re-hash every stored object and record; exit 4 on any mismatch",
-    )
-    _store_arg(p)
-    p.add_argument("--json", action="store_true", help="print the problems as JSON")
-    p.add_argument(
-        "--rederive",
-        action="store_true",
-        help="also re-extract every capture with the installed tools and report "
-        "documents whose text would now differ",
-    )
-    for name, helptext, positional in (
-        ("diff", "compare two copies directly (A is the reference)", "copies"),
-        ("collate", "compare every witness's latest snapshot with the reference", "catalogues"),
-        ("inspect", "what one copy reveals about itself: is it complete?", "copy"),
-    ):
-        p = sub.add_parser(name, parents=[common], epilog=EPILOG, help=helptext)
-        if positional == "copies":
-            p.add_argument("a", metavar="A", help="the reference copy: a path or a URL")
-            p.add_argument("b", metavar="B", help="the copy to compare: a path or a URL")
-        elif positional == "copy":
-            p.add_argument("copy", metavar="COPY", help="a path or a URL")
-            p.add_argument("--language", help="the copy's language (zh, ru, en); guessed if absent")
-        else:
-            p.add_argument(
-                "catalogues",
-                nargs="*",
-                type=Path,
-                metavar="CATALOGUE",
-                help="catalogue files (default: sources/*.toml)",
-            )
-            _store_arg(p)
-        _report_args(p, default_format="text")
-        if name != "inspect":
-            _fail_on_arg(p)
-    p = sub.add_parser(
-        "check",
-        parents=[common],
-        epilog=EPILOG,
-        help="the main job: fetch, report changes, collate, inspect, write HTML",
-    )
-    p.add_argument(
-        "catalogues",
-        nargs="*",
-        type=Path,
-        metavar="CATALOGUE",
-        help="catalogue files (default: sources/*.toml)",
-    )
-    _store_arg(p)
+    p = command("check", "the main job: fetch, report changes, collate, inspect, write HTML")
+    _catalogue_args(p)
     _network_args(p)
     _report_args(p, default_format="text")
     _fail_on_arg(p)
@@ -201,12 +132,49 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-html", action="store_true", help="write no HTML report")
 
-    p = sub.add_parser(
-        "report",
-        parents=[common],
-        epilog=EPILOG,
-        help="write the collation of the stored snapshots, without fetching",
+    p = command("fetch", "capture every witness of the catalogues into the store")
+    _catalogue_args(p)
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
+    _network_args(p)
+
+    p = command("collate", "compare every witness's latest snapshot with the reference")
+    _catalogue_args(p)
+    _report_args(p, default_format="text")
+    _fail_on_arg(p)
+
+    p = command("report", "write the collation of the stored snapshots, without fetching")
+    _catalogue_args(p)
+    _report_args(p, default_format="html")
+
+    p = command("diff", "compare two copies directly (A is the reference)")
+    p.add_argument("a", metavar="A", help="the reference copy: a path or a URL")
+    p.add_argument("b", metavar="B", help="the copy to compare: a path or a URL")
+    _report_args(p, default_format="text")
+    _fail_on_arg(p)
+
+    p = command("inspect", "what one copy reveals about itself: is it complete?")
+    p.add_argument("copy", metavar="COPY", help="a path or a URL")
+    p.add_argument("--language", help="the copy's language (zh, ru, en); guessed if absent")
+    _report_args(p, default_format="text")
+
+    p = command("log", "a witness's capture history")
+    p.add_argument("witness", metavar="WITNESS", help="a witness id, or DOCUMENT/WITNESS")
+    _store_arg(p)
+    p.add_argument("--json", action="store_true", help="print the history as JSON lines")
+
+    p = command("verify", "re-hash every stored object and record; exit 4 on any mismatch")
+    _store_arg(p)
+    p.add_argument("--json", action="store_true", help="print the problems as JSON")
+    p.add_argument(
+        "--rederive",
+        action="store_true",
+        help="also re-extract every capture with the installed tools and report "
+        "documents whose text would now differ",
     )
+    return parser
+
+
+def _catalogue_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "catalogues",
         nargs="*",
@@ -215,8 +183,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="catalogue files (default: sources/*.toml)",
     )
     _store_arg(p)
-    _report_args(p, default_format="html")
-    return parser
 
 
 def _report_args(p: argparse.ArgumentParser, default_format: str) -> None:

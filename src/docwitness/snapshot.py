@@ -235,29 +235,22 @@ def change_findings(store: Store, doc: DocumentSpec, result: FetchResult) -> lis
     old = store.load_document(before, result.witness)
     new = store.load_document(after, result.witness)
     diff_report = compare(old, new)
-    out = []
-    for f in diff_report.findings:
-        out.append(
-            Finding(
-                kind="changed",
-                severity="substantive",
-                ref=f.ref,
-                ref_excerpt=f.ref_excerpt,
-                witness=f.witness,
-                outline=f.outline,
-                ref_text=f.ref_text,
-                witness_text=f.witness_text,
-                offset=f.offset,
-                rule=f"source-changed:{f.kind}",
-                evidence=f.evidence,
-                detail={
-                    "change": f.kind,
-                    "previous": before.get("time"),
-                    "previous_canonical": before.get("canonical"),
-                    "text_changed": True,
-                },
-            )
+    out = [
+        replace(
+            f,
+            kind="changed",
+            severity="substantive",
+            boilerplate=False,
+            rule=f"source-changed:{f.kind}",
+            detail={
+                "change": f.kind,
+                "previous": before.get("time"),
+                "previous_canonical": before.get("canonical"),
+                "text_changed": True,
+            },
         )
+        for f in diff_report.findings
+    ]
     if not out:  # only formal differences: still a change of the canonical text
         out.append(
             Finding(

@@ -103,13 +103,21 @@ def retry_after(value: str | None, cap: float) -> float | None:
     value = value.strip()
     if value.isdigit():
         return min(float(value), cap)
+    when = http_date(value)
+    if when is None:
+        return None
+    return max(0.0, min((when - datetime.now(UTC)).total_seconds(), cap))
+
+
+def http_date(value: str | None) -> datetime | None:
+    """An HTTP date header's value as an aware UTC datetime, or None if it is not one."""
+    if not value:
+        return None
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, min((when - datetime.now(UTC)).total_seconds(), cap))
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
 def capture_http(

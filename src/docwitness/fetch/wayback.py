@@ -13,7 +13,6 @@ next to the requested timestamp. Transport, limits and errors are those of
 
 from __future__ import annotations
 
-import email.utils
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -25,7 +24,7 @@ import requests.utils
 
 from docwitness.errors import CaptureError
 from docwitness.fetch import FetchOptions
-from docwitness.fetch.http import Slot, capture_http
+from docwitness.fetch.http import Slot, capture_http, http_date
 from docwitness.model import Capture
 
 _ARCHIVE = re.compile(
@@ -83,15 +82,10 @@ def timestamp_iso(timestamp: str) -> str | None:
 
 
 def _memento_iso(value: str | None) -> str | None:
-    if not value:
+    when = http_date(value)
+    if when is None:
         return None
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return when.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _link_original(value: str | None) -> str | None:

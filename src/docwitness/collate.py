@@ -10,7 +10,7 @@ missing pages gets a ``truncation`` at each gap.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docwitness.model import (
     Document,
@@ -23,7 +23,9 @@ from docwitness.model import (
 )
 from docwitness.normalise import PROFILE
 from docwitness.snapshot import display_location
-from docwitness.store import Store
+
+if TYPE_CHECKING:
+    from docwitness.store import Store
 
 
 def assess(

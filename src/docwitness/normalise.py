@@ -55,7 +55,6 @@ _FOLD: dict[int, int | str] = {**_WIDTH, **_QUOTES}  # quotes win over the width
 # dict looks up every character of a Chinese text, two to three times slower.
 _FOLD_RE = re.compile("[" + re.escape("".join(map(chr, _FOLD))) + "]")
 _FOLD_STR = {chr(k): v if isinstance(v, str) else chr(v) for k, v in _FOLD.items()}
-_INVISIBLE_RE = re.compile("[" + "".join(map(chr, _INVISIBLE)) + "]")
 
 
 def _fold(m: re.Match[str]) -> str:
@@ -74,7 +73,6 @@ _SPACE_NEXT_TO_CJK = re.compile(
     rf"(?<=[{_CJK}]) | (?=[{_CJK}])|(?<=[{_CJK}][{_ASCII_PUNCT}]) | (?=[{_ASCII_PUNCT}][{_CJK}])"
 )
 _WHITESPACE = re.compile(r"\s+")
-_UNUSUAL_SPACE = re.compile(r"[^\S ]| {2}")
 
 
 @functools.lru_cache(maxsize=1)
@@ -94,7 +92,9 @@ def to_simplified(text: str) -> str:
 def normalise_text(raw: str) -> str:
     """The canonical form of one paragraph's text (profile ``canonical/1``)."""
     text = unicodedata.normalize("NFC", raw)
-    if _INVISIBLE_RE.search(text):
+    # Invisible characters and every space but " " are "not printable": one C-speed
+    # test spares most paragraphs the slower steps.
+    if not text.isprintable():
         text = text.translate(_INVISIBLE)
     text = _spaces(to_simplified(text))
     # Spaces go before the width fold, while "，" still reads as CJK; the fold can
@@ -104,7 +104,7 @@ def normalise_text(raw: str) -> str:
 
 def _spaces(text: str) -> str:
     # Guarded: most Chinese paragraphs hold no space at all, and these regexes are slow.
-    if _UNUSUAL_SPACE.search(text):
+    if "  " in text or not text.isprintable():
         text = _WHITESPACE.sub(" ", text)
     text = text.strip()
     return _SPACE_NEXT_TO_CJK.sub("", text) if " " in text else text

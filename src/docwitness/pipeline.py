@@ -10,10 +10,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docwitness import snapshot
-from docwitness.catalogue import default_catalogues, load_catalogues
 from docwitness.collate import (
     assess,
     collate_document,
@@ -40,7 +39,9 @@ from docwitness.snapshot import (
     document_from_captures,
     record_witness,
 )
-from docwitness.store import Store
+
+if TYPE_CHECKING:
+    from docwitness.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,16 @@ def load_copy(
     return document_from_captures(captures, name, format, select)
 
 
+def open_store(store_dir: Path) -> Store:
+    # Imported here: `diff` and `inspect` never touch the store.
+    from docwitness.store import Store
+
+    return Store(store_dir)
+
+
 def resolve_catalogues(paths: list[Path] | None) -> list[DocumentSpec]:
+    from docwitness.catalogue import default_catalogues, load_catalogues
+
     return load_catalogues(list(paths) if paths else default_catalogues())
 
 
@@ -90,7 +100,7 @@ def fetch(
     from docwitness.fetch import fetch_many
 
     documents = resolve_catalogues(catalogues)
-    store = Store(store_dir)
+    store = open_store(store_dir)
     store.ensure_writable()
     results: list[FetchResult] = []
     for doc in documents:
@@ -115,7 +125,7 @@ def fetch(
 
 def find_history(store_dir: Path, witness: str) -> tuple[str, str, list[dict[str, Any]]]:
     """A witness's history, by ``document/witness`` or by a witness id unique in the store."""
-    store = Store(store_dir)
+    store = open_store(store_dir)
     if not store.root.is_dir():
         raise StoreError(f"no store at {store.root}")
     matches = [(d, w) for d, w, _ in store.histories() if witness in (w, f"{d}/{w}")]
@@ -133,12 +143,12 @@ def find_history(store_dir: Path, witness: str) -> tuple[str, str, list[dict[str
 
 def rederive(store_dir: Path = DEFAULT_STORE) -> list[Rederived]:
     """Re-extract every stored capture with the installed tools (``verify --rederive``)."""
-    return snapshot.rederive(Store(store_dir))
+    return snapshot.rederive(open_store(store_dir))
 
 
 def verify(store_dir: Path = DEFAULT_STORE) -> list[Any]:
     """Every integrity problem in the store (an empty list when all is well)."""
-    return Store(store_dir).verify()
+    return open_store(store_dir).verify()
 
 
 # --------------------------------------------------------------------------- comparing
@@ -185,7 +195,7 @@ def inspect_copy(
 def collate(catalogues: list[Path] | None = None, store_dir: Path = DEFAULT_STORE) -> list[Report]:
     """Collate every document of the catalogues from the store, without fetching."""
     documents = resolve_catalogues(catalogues)
-    store = Store(store_dir)
+    store = open_store(store_dir)
     if not store.root.is_dir():
         raise StoreError(f"no store at {store.root} (run docwitness fetch first)")
     return [collate_document(store, doc) for doc in documents]
@@ -227,7 +237,7 @@ def check(
     from that snapshot and marked "not refreshed: <reason>"."""
     documents = resolve_catalogues(catalogues)
     fetched = fetch(catalogues, store_dir, options=options, progress=progress, offline=offline)
-    store = Store(store_dir)
+    store = open_store(store_dir)
     by_witness = {(r.document, r.witness): r for r in fetched}
     reports = []
     for doc in documents:

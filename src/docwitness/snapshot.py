@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docwitness import __version__
 from docwitness.errors import CaptureError, ExtractionError, StoreError
@@ -28,7 +28,9 @@ from docwitness.model import (
     sha256_text,
 )
 from docwitness.normalise import PROFILE, build_document
-from docwitness.store import Store, record_of
+
+if TYPE_CHECKING:  # the store is imported where it is used: `diff` never needs it
+    from docwitness.store import Store
 
 
 def document_from_captures(
@@ -104,6 +106,7 @@ def record_witness(
     status is ``incomplete``: a missing page is never silently skipped.
     """
     from docwitness.fetch import IncompleteCapture
+    from docwitness.store import record_of
 
     base: dict[str, Any] = {
         "document": doc.id,

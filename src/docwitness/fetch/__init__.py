@@ -21,7 +21,6 @@ import mimetypes
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -364,6 +363,8 @@ def fetch_many(
     unavailable (an :class:`IncompleteCapture` when only some pages failed).
     ``progress`` is called from the calling thread as each witness finishes.
     """
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
     from docwitness.fetch.http import new_session
 
     opts = options or FetchOptions()

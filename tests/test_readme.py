@@ -56,6 +56,20 @@ def test_main_job_runs_on_a_copy_of_the_repository(tmp_path: Path) -> None:
     assert "yunbaogao-preview: truncated" in proc.stdout
     assert "point 十, witness ¶28: …事务中的影响力持续提升。双方 ⟂" in proc.stdout
     assert (tmp_path / "snapshots" / "report.html").is_file()
+    # The bundled snapshot is what this version records: the same record, not a new one.
+    history = (
+        (
+            tmp_path
+            / "snapshots"
+            / "witnesses"
+            / "cn-ru-joint-statement-2017"
+            / "yunbaogao-preview.jsonl"
+        )
+        .read_text(encoding="utf-8")
+        .splitlines()
+    )
+    records = [json.loads(line)["record"] for line in history]
+    assert len(records) >= 2 and records[-1] == records[-2]
     verify = subprocess.run(
         [sys.executable, "-m", "docwitness", "verify"],
         cwd=tmp_path,

@@ -331,3 +331,20 @@ def test_github_annotations(tmp_path: Path, site: Site, capsys: pytest.CaptureFi
     )
     assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in out)
     assert not (store / "report.html").exists()
+
+
+def test_diff_and_inspect_take_urls(
+    tmp_path: Path, site: Site, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ref = site.put("/made-ref.txt", text(PARAS), "gb18030")
+    cut = site.put("/made-cut.txt", text([*PARAS[:-1], PARAS[-1][:20]]))
+    local = made.write_made(tmp_path, "made-local.txt", PARAS)
+    assert main(["diff", ref, str(local)]) == ExitCode.OK
+    assert "made-local.txt: identical" in capsys.readouterr().out
+    assert main(["diff", str(local), cut, "--format", "json"]) == ExitCode.FINDINGS
+    report = json.loads(capsys.readouterr().out)
+    assert report["witnesses"][0]["verdict"] == "truncated"
+    assert main(["inspect", cut]) == ExitCode.FINDINGS
+    assert "truncated" in capsys.readouterr().out
+    assert main(["inspect", site.server.url("/made-absent.txt")]) == ExitCode.INCOMPLETE
+    assert "404" in capsys.readouterr().err

@@ -16,16 +16,6 @@ from docwitness.normalise import build_document
 from docwitness.pipeline import load_copy
 
 
-@pytest.fixture(scope="module")
-def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("made")
-
-
-@pytest.fixture(scope="module")
-def statement(workdir: Path) -> Document:
-    return made_variants.reference(workdir)
-
-
 def doc(paragraphs: list[str], name: str = "made-doc") -> Document:
     extraction = Extraction(tuple(Block(p) for p in paragraphs), "text", "test")
     return build_document(name, name, "sha256:" + "0" * 64, extraction)

@@ -43,16 +43,6 @@ def report_of(reference: Document, *witnesses: Document) -> Report:
 
 
 @pytest.fixture(scope="module")
-def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("made")
-
-
-@pytest.fixture(scope="module")
-def statement(workdir: Path) -> Document:
-    return made_variants.reference(workdir)
-
-
-@pytest.fixture(scope="module")
 def mixed(statement: Document, workdir: Path) -> Report:
     names = ("word", "cut", "traditional", "split")
     return report_of(statement, *(made_variants.case(n).load(workdir) for n in names))

@@ -36,6 +36,13 @@ def made_copies(tmp_path: Path) -> list[str]:
     return ["made-full", "made-cut", "made-gb18030"]
 
 
+def fetched(tmp_path: Path) -> Path:
+    """A store holding the three made copies, fetched once."""
+    store = tmp_path / "s"
+    fetch([catalogue(tmp_path, made_copies(tmp_path))], store)
+    return store
+
+
 def objects(store: Path) -> list[Path]:
     return sorted(p for p in (store / "objects").glob("*/*"))
 
@@ -124,9 +131,7 @@ def test_bad_local_copy_is_reported_and_nothing_stored(
 
 
 def test_verify_names_every_tampered_object(tmp_path: Path) -> None:
-    names = made_copies(tmp_path)
-    store = tmp_path / "s"
-    fetch([catalogue(tmp_path, names)], store)
+    store = fetched(tmp_path)
     s = Store(store)
     entry = s.latest("made-doc", "made-full")
     assert entry is not None
@@ -143,9 +148,7 @@ def test_verify_names_every_tampered_object(tmp_path: Path) -> None:
 
 
 def test_verify_flags_stray_temporary_file_and_bad_history(tmp_path: Path) -> None:
-    names = made_copies(tmp_path)
-    store = tmp_path / "s"
-    fetch([catalogue(tmp_path, names)], store)
+    store = fetched(tmp_path)
     (store / "objects" / f"{TMP_PREFIX}abc").write_bytes(b"half")
     history = Store(store).history_path("made-doc", "made-cut")
     history.write_text(history.read_text(encoding="utf-8") + "{not json\n", encoding="utf-8")
@@ -154,9 +157,7 @@ def test_verify_flags_stray_temporary_file_and_bad_history(tmp_path: Path) -> No
 
 
 def test_record_whose_paragraph_was_edited_is_caught(tmp_path: Path) -> None:
-    names = made_copies(tmp_path)
-    store = tmp_path / "s"
-    fetch([catalogue(tmp_path, names)], store)
+    store = fetched(tmp_path)
     s = Store(store)
     entry = s.latest("made-doc", "made-full")
     assert entry is not None
@@ -225,9 +226,7 @@ def test_cli_verify_missing_store(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 def test_rederive_reports_same_text_with_current_tools(tmp_path: Path) -> None:
-    names = made_copies(tmp_path)
-    store = tmp_path / "s"
-    fetch([catalogue(tmp_path, names)], store)
+    store = fetched(tmp_path)
     from docwitness.pipeline import rederive
 
     results = rederive(store)

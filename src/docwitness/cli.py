@@ -14,7 +14,7 @@ import json
 import logging
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -286,6 +286,20 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     return ExitCode.FINDINGS if w.verdict == "truncated" or substantive else ExitCode.OK
 
 
+def _progress_printer(enabled: bool) -> Callable[[str, str], None] | None:
+    """A line on the terminal as each witness is done, or None when not on one."""
+    if not enabled:
+        return None
+    from rich.console import Console
+
+    console = Console(stderr=True)
+
+    def progress(witness: str, status: str) -> None:
+        console.print(f"[dim]{witness}: {status}[/dim]")
+
+    return progress
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     import os
 
@@ -293,15 +307,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from docwitness.findings import exceeds
     from docwitness.report import render
 
-    progress = None
-    if sys.stderr.isatty():
-        from rich.console import Console
-
-        console = Console(stderr=True)
-
-        def progress(witness: str, status: str) -> None:
-            console.print(f"[dim]{witness}: {status}[/dim]")
-
+    progress = _progress_printer(sys.stderr.isatty())
     result = pipeline.check(
         args.catalogues or None,
         args.store,
@@ -358,15 +364,7 @@ def _short(digest: str | None) -> str:
 def cmd_fetch(args: argparse.Namespace) -> int:
     from docwitness import pipeline
 
-    progress = None
-    if sys.stderr.isatty() and not args.json:
-        from rich.console import Console
-
-        console = Console(stderr=True)
-
-        def progress(witness: str, status: str) -> None:
-            console.print(f"[dim]{witness}: {status}[/dim]")
-
+    progress = _progress_printer(sys.stderr.isatty() and not args.json)
     results = pipeline.fetch(
         args.catalogues or None,
         args.store,

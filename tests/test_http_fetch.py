@@ -301,6 +301,21 @@ def test_slow_drip_hits_the_total_time_budget(server: Server) -> None:
     assert time.monotonic() - started < 2
 
 
+def test_headers_dripping_within_the_read_timeout_hit_the_budget(server: Server) -> None:
+    def drip_headers(h: BaseHTTPRequestHandler) -> None:
+        h.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        for n in range(100):  # each header line well within the read timeout, forever
+            h.wfile.write(f"X-Made-{n}: slow\r\n".encode())
+            h.wfile.flush()
+            time.sleep(0.1)
+
+    url = server.route("/made-slow-headers.html", drip_headers)
+    started = time.monotonic()
+    with pytest.raises(CaptureError, match=r"not finished within 0\.5 s \(the headers never"):
+        capture_url(url, FetchOptions(retries=2, read_timeout=2, total_timeout=0.5))
+    assert time.monotonic() - started < 2  # not retried, not held for 10 s
+
+
 def test_stalled_body_hits_the_read_timeout(server: Server) -> None:
     def stall(h: BaseHTTPRequestHandler) -> None:
         h.send_response(200)

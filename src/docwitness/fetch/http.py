@@ -18,8 +18,11 @@ and 5xx are retried with backoff (Retry-After honoured, capped); what is still
 failing after the retries, other 4xx, TLS and DNS failures raise
 :class:`~docwitness.errors.CaptureError` with a one-line reason.
 
-Known limit: while the status line and headers arrive, only the per-read
-timeout applies; ``total_timeout`` is enforced from the first body byte on.
+The ``total_timeout`` budget holds from the request to the last byte: while
+the status line and headers arrive, a watchdog closes the connection of a
+request still waiting at the deadline (a server dripping header bytes within
+the per-read timeout would otherwise hold the run forever); from the first
+body byte on, the body loop checks the deadline itself.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from __future__ import annotations
 import contextlib
 import email.utils
 import logging
+import socket
+import threading
 import time
 import zlib
 from collections.abc import Callable, Mapping
@@ -36,6 +41,9 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import requests.adapters
+import urllib3.connection
+import urllib3.connectionpool
 import urllib3.exceptions
 
 from docwitness.errors import CaptureError
@@ -59,9 +67,75 @@ class _Transient(Exception):
         self.wait = wait
 
 
+class _Watched(threading.local):
+    """The connection the current thread's request is using, for its watchdog."""
+
+    conn: urllib3.connection.HTTPConnection | None = None
+
+
+_WATCHED = _Watched()
+
+
+class _HTTPConnection(urllib3.connection.HTTPConnection):
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        _WATCHED.conn = self
+        super().request(*args, **kwargs)
+
+
+class _HTTPSConnection(urllib3.connection.HTTPSConnection):
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        _WATCHED.conn = self
+        super().request(*args, **kwargs)
+
+
+class _HTTPPool(urllib3.connectionpool.HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSPool(urllib3.connectionpool.HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+
+
+class _WatchedAdapter(requests.adapters.HTTPAdapter):
+    """An adapter whose connections say which one a request is using."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+
+
+class _Watchdog:
+    """Shuts the current request's socket down if its headers have not come by the deadline."""
+
+    def __init__(self, seconds: float) -> None:
+        self.fired = False
+        _WATCHED.conn = None
+        self._owner = _WATCHED.__dict__  # this thread's slot, read from the timer thread
+        self._timer = threading.Timer(max(0.0, seconds), self._fire)
+        self._timer.daemon = True
+
+    def _fire(self) -> None:
+        conn = self._owner.get("conn")
+        sock = getattr(conn, "sock", None)
+        if sock is not None:
+            self.fired = True
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+
 def new_session(options: FetchOptions) -> requests.Session:
     """A session that names docwitness and asks only for encodings we can bound."""
     session = requests.Session()
+    adapter = _WatchedAdapter()
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
     session.headers["User-Agent"] = options.agent
     # gzip and deflate are inflated here, chunk by chunk, so a bomb is caught;
     # other encodings (br, zstd) are not offered.
@@ -284,28 +358,49 @@ def _get(
     conditional: dict[str, str],
     deadline: float,
 ) -> requests.Response:
-    read = max(0.001, min(options.read_timeout, deadline - time.monotonic()))
+    remaining = deadline - time.monotonic()
+    read = max(0.001, min(options.read_timeout, remaining))
+    watchdog = _Watchdog(remaining)
+    late = CaptureError(
+        source,
+        f"response not finished within {options.total_timeout:g} s (the headers never completed)",
+    )
     try:
-        return session.get(
-            url,
-            headers=conditional,
-            stream=True,
-            allow_redirects=False,
-            timeout=(options.connect_timeout, read),
-        )
-    except requests.exceptions.SSLError as exc:
-        raise CaptureError(source, f"TLS failure: {_root(exc)}") from None
-    except requests.exceptions.ConnectTimeout:
-        raise _Transient(f"connection timed out after {options.connect_timeout} s") from None
-    except requests.exceptions.ReadTimeout:
-        raise CaptureError(source, f"no response within {read:.3g} s") from None
-    except requests.exceptions.ConnectionError as exc:
-        if _is_dns(exc):
-            host = urlsplit(url).hostname
-            raise CaptureError(source, f"DNS failure: cannot resolve {host}") from None
-        raise _Transient(f"connection failed: {_root(exc)}") from None
+        with watchdog:
+            resp = session.get(
+                url,
+                headers=conditional,
+                stream=True,
+                allow_redirects=False,
+                timeout=(options.connect_timeout, read),
+            )
     except requests.exceptions.RequestException as exc:
-        raise CaptureError(source, f"bad request: {_root(exc)}") from None
+        raise (
+            late if watchdog.fired else _request_error(source, url, options, read, exc)
+        ) from None
+    finally:
+        _WATCHED.conn = None
+    if watchdog.fired:  # the socket was shut mid-headers: what came is not a response
+        resp.close()
+        raise late
+    return resp
+
+
+def _request_error(
+    source: str, url: str, options: FetchOptions, read: float, exc: Exception
+) -> Exception:
+    """The CaptureError (final) or _Transient (worth a retry) a requests failure stands for."""
+    if isinstance(exc, requests.exceptions.SSLError):
+        return CaptureError(source, f"TLS failure: {_root(exc)}")
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return _Transient(f"connection timed out after {options.connect_timeout} s")
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return CaptureError(source, f"no response within {read:.3g} s")
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        if _is_dns(exc):
+            return CaptureError(source, f"DNS failure: cannot resolve {urlsplit(url).hostname}")
+        return _Transient(f"connection failed: {_root(exc)}")
+    return CaptureError(source, f"bad request: {_root(exc)}")
 
 
 def _read_body(

@@ -256,3 +256,18 @@ def test_rederive_tells_tooling_change_from_source_change(
     report = json.loads(capsys.readouterr().out)
     assert report["problems"] == []
     assert [r["changed"] for r in report["rederived"]] == [["canonical"]] * 3
+
+
+def test_fetch_into_a_tampered_store_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = fetched(tmp_path)
+    entry = Store(store).latest("made-doc", "made-full")
+    assert entry is not None
+    raw = Store(store).object_path(entry["raw"])
+    raw.write_bytes(raw.read_bytes() + b"tampered")
+    cat = tmp_path / "made-catalogue.toml"
+    assert main(["fetch", str(cat), "--store", str(store)]) == ExitCode.STORE_CORRUPT
+    err = capsys.readouterr().err
+    assert err.startswith("docwitness: error: store corrupt") and raw.name in err
+    assert len(err.strip().splitlines()) == 1

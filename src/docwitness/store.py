@@ -181,7 +181,11 @@ class Store:
         """Store ``data`` under its digest (write-once) and return the digest."""
         digest = sha256_bytes(data)
         path = self.object_path(digest)
-        if not path.exists():
+        if path.exists():
+            # Write-once: the object is there already. It is re-hashed, not trusted, so a
+            # tampered store is reported where it is touched rather than built upon.
+            self.get(digest)
+        else:
             try:
                 self._atomic_write(path, data)
             except OSError as exc:

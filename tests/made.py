@@ -44,8 +44,15 @@ def made_statement() -> list[str]:
     return mended
 
 
-def write_made(directory: Path, name: str, paragraphs: list[str], *,
-               encoding: str = "utf-8", separator: str = "\n\n", bom: bool = False) -> Path:
+def write_made(
+    directory: Path,
+    name: str,
+    paragraphs: list[str],
+    *,
+    encoding: str = "utf-8",
+    separator: str = "\n\n",
+    bom: bool = False,
+) -> Path:
     """Write a made copy as plain text; ``name`` should say that it is made."""
     path = directory / name
     data = separator.join(paragraphs) + separator.rstrip("\n") + "\n"

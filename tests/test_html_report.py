@@ -394,3 +394,59 @@ def test_every_finding_of_every_witness_is_shown(
             ".map(td => td.firstChild.textContent.trim())"
         )
         assert kinds == [f.kind for f in w.findings], w.id
+
+
+# ----------------------------------------------------------------- the seed, on its own
+
+
+@pytest.fixture(scope="module")
+def seed_page_html() -> str:
+    from docwitness.pipeline import inspect_copy
+
+    return render(inspect_copy(str(made.SEED)), "html")
+
+
+def test_the_seed_alone_shows_its_text_in_one_column(seed_page_html: str) -> None:
+    assert "<th>Reference</th>" not in seed_page_html
+    assert seed_page_html.count('<tr class="dw-k-text') == 31  # every paragraph, in order
+    # Where it stops, in its own terms: point 十 (the "1." after "九、"), paragraph 28.
+    assert "The copy stops here: point 十, paragraph 28 (evidence: cut-off-marker" in (
+        seed_page_html
+    )
+
+
+def test_the_seed_in_the_browser(
+    chromium: browser.Browser, seed_page_html: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "made-seed-report.html"
+    path.write_text(seed_page_html, encoding="utf-8")
+    p = chromium.open(path.as_uri())
+    try:
+        assert p.errors() == [] and p.requests() == [path.as_uri()]
+        rows = "[...document.querySelectorAll('#w0 table.dw-sbs tbody tr')]"
+        texts = p.evaluate(f"{rows}.map(r => r.innerText)")
+        cut = next(k for k, t in enumerate(texts) if t.startswith("✂ The copy stops here"))
+        assert "影响力持续提升。双方" in texts[cut - 1] and "✂" in texts[cut - 1]
+        assert "预览已结束" in texts[cut + 1]  # the footer follows the cut, greyed
+        assert p.evaluate(f"{rows}[{cut + 1}].classList.contains('dw-boiler')")
+        margin = p.evaluate(f"{rows}.map(r => r.querySelector('.dw-point')?.innerText ?? '')")
+        assert [m for m in margin if m] == list("一二三四五六七八九十")
+        split = p.evaluate(
+            f"{rows}.filter(r => r.innerText.includes('split')).map(r => r.innerText)"
+        )
+        assert len(split) == 2 and "发挥关键作" in split[0] and split[1].strip().startswith("用")
+    finally:
+        p.close()
+
+
+def test_cite_block_names_the_origin_of_a_local_copy(tmp_path: Path) -> None:
+    from docwitness import pipeline
+
+    root = Path(made.ROOT)
+    store = tmp_path / "snapshots"
+    pipeline.fetch([root / "sources" / "cn-ru-joint-statement-2017.toml"], store, offline=True)
+    (report,) = pipeline.collate([root / "sources" / "cn-ru-joint-statement-2017.toml"], store)
+    page = render(report, "html")
+    origin = "https://www.yunbaogao.cn/report/index/report?reportId=11_1036"
+    assert f'<dt>URL</dt><dd><a class="dw-url" href="{origin}"' in page
+    assert "<dt>Held as</dt><dd>" in page and "yunbaogao-11_1036-preview.md" in page

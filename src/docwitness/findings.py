@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from docwitness.align import Link, align, join_texts
@@ -440,8 +440,20 @@ def compare(reference: Document, witness: Document, *, role: str | None = None) 
         notes=alignment.limits,
         metadata=dict(witness.extraction.metadata),
         paragraphs=len(wit),
-        rows=tuple(col.rows),
+        rows=tuple(_with_points(col.rows, ref)),
     )
+
+
+def _with_points(rows: Sequence[AlignedRow], ref: Sequence[Paragraph]) -> list[AlignedRow]:
+    """Each row with the reference's outline point; a witness-only row stands in the
+    point of the row before it."""
+    out: list[AlignedRow] = []
+    point: str | None = None
+    for row in rows:
+        if row.ref:
+            point = ref[row.ref[0]].point
+        out.append(replace(row, point=point))
+    return out
 
 
 def exceeds(report: Report, fail_on: str) -> bool:

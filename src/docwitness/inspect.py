@@ -36,7 +36,7 @@ from typing import Any
 
 from docwitness import rules as R
 from docwitness.errors import ExtractionError
-from docwitness.model import Document, Finding, Paragraph, WitnessReport
+from docwitness.model import AlignedRow, Document, Finding, Paragraph, WitnessReport
 from docwitness.outline import Marker, Point, label_in_style, parse_marker, read_points
 
 # A paragraph this short with no sentence punctuation inside reads as a title or
@@ -184,6 +184,16 @@ def inspect_document(doc: Document, *, language: str | None = None) -> WitnessRe
         notes=result.notes,
         metadata=result.metadata,
         paragraphs=len(doc.paragraphs),
+        rows=tuple(
+            AlignedRow(
+                "text",
+                witness=(p.index,),
+                witness_text=p.text,
+                boilerplate=p.index in result.boilerplate,
+                point=result.outline.point_of.get(p.index),
+            )
+            for p in doc.paragraphs
+        ),
     )
 
 

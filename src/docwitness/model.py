@@ -286,7 +286,9 @@ class AlignedRow:
     spans several); ``kind`` is "equal", "formal" (equal once normalised),
     "variant", "missing", "extra", "split", "merge", "moved" or "numbering".
     ``ops`` is the character diff of the pair for display, as (op, text) with op
-    -1 (only in the reference), 0 (both), 1 (only in the witness).
+    -1 (only in the reference), 0 (both), 1 (only in the witness). ``point`` is
+    the outline point the row stands in. A single copy shown on its own has rows
+    of kind "text" with no ``ref``.
     """
 
     kind: str
@@ -296,6 +298,7 @@ class AlignedRow:
     witness_text: str = ""
     ops: tuple[tuple[int, str], ...] = ()
     boilerplate: bool = False
+    point: str | None = None
 
 
 Verdict = Literal["identical", "equivalent", "variant", "truncated", "unavailable", "complete"]

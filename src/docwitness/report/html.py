@@ -103,6 +103,7 @@ _ROW_LABELS = {
     "merge": "merge",
     "moved": "moved",
     "numbering": "numbering",
+    "text": "",
 }
 
 
@@ -183,10 +184,19 @@ def _digest(d: str | None) -> str:
 
 def _row_points(rows: Sequence[AlignedRow]) -> list[tuple[str | None, str | None]]:
     """For each row: the outline label to print in the margin (where a point opens) and
-    the point the row belongs to, read from the reference's markers (as outline.py does)."""
+    the point the row belongs to. Rows carry the point the collation or the single-copy
+    checks assigned (so a "1." standing for point 十 reads 十); rows without one fall
+    back to the reference's own markers."""
+    if any(row.point for row in rows):
+        out: list[tuple[str | None, str | None]] = []
+        previous: str | None = None
+        for row in rows:
+            out.append((row.point if row.point != previous else None, row.point))
+            previous = row.point
+        return out
     top: str | None = None
     current: str | None = None
-    out: list[tuple[str | None, str | None]] = []
+    out = []
     for row in rows:
         opened: str | None = None
         marker = parse_marker(row.ref_text) if row.ref else None
@@ -233,7 +243,9 @@ def _digests_dl(d: Digests | None) -> str:
 
 def _cite(report: Report, w: WitnessReport) -> str:
     archive = w.metadata.get("archive_url")
-    parts = [f"{report.document_title}.", f"{w.source}."]
+    url = w.metadata.get("url") or w.source  # a local copy is cited by where it came from
+    held = f"<dt>Held as</dt><dd>{esc(w.source)}</dd>" if url != w.source else ""
+    parts = [f"{report.document_title}.", f"{url}."]
     if w.captured:
         parts.append(f"Captured {w.captured}.")
     if w.digests:
@@ -242,7 +254,7 @@ def _cite(report: Report, w: WitnessReport) -> str:
         parts.append(f"Archived at {archive}.")
     return (
         '<section class="dw-cite"><h4>Cite this copy</h4><dl>'
-        f"<dt>URL</dt><dd>{link(w.source)}</dd>"
+        f"<dt>URL</dt><dd>{link(url)}</dd>{held}"
         f"<dt>Captured</dt><dd>{esc(w.captured or '—')}</dd>{_digests_dl(w.digests)}"
         f"<dt>Archive</dt><dd>{link(archive)}</dd></dl>"
         f'<p class="dw-citation">{esc(" ".join(parts))}</p></section>'
@@ -276,10 +288,14 @@ def _truncation(w: WitnessReport) -> Finding | None:
 
 def _cut_row(cut: Finding, cols: int, coverage: float | None) -> str:
     where = f"point {cut.outline}, " if cut.outline else ""
+    if cut.ref is not None:
+        at = f"reference paragraph {cut.ref}, character {cut.offset}; coverage {_pct(coverage)}"
+    else:  # a copy judged on its own: where its own text stops, and on what evidence
+        rules = cut.detail.get("rules") or ([cut.rule] if cut.rule else [])
+        at = f"paragraph {cut.witness}" + (f" (evidence: {', '.join(rules)})" if rules else "")
     return (
-        f'<tr class="dw-cut-row"><td colspan="{cols}">✂ The copy stops here: {esc(where)}'
-        f"reference paragraph {esc(cut.ref)}, character {esc(cut.offset)}; "
-        f"coverage {_pct(coverage)}.</td></tr>"
+        f'<tr class="dw-cut-row"><td colspan="{cols}">✂ The copy stops here: '
+        f"{esc(where)}{esc(at)}.</td></tr>"
     )
 
 
@@ -303,10 +319,22 @@ def _cells(row: AlignedRow, stop: str) -> tuple[str, str]:
 def _side_by_side(wi: int, w: WitnessReport, with_reference: bool) -> str:
     cut = _truncation(w)
     cols = 4 if with_reference else 3
-    pending = cut if cut is not None and cut.ref is not None else None  # cut row not yet placed
+    # The cut row, not yet placed: after the reference paragraph where the copy stops,
+    # or, for a copy shown on its own, after its own last paragraph of text.
+    pending = cut if cut is not None and (cut.ref, cut.witness) != (None, None) else None
+    # On a copy shown on its own, the rows its own split and numbering findings name.
+    own: dict[tuple[int, ...], str] = {
+        (i,): f.kind
+        for f in w.findings
+        if f.ref is None and f.kind in ("split", "numbering")
+        for i in (f.witness if isinstance(f.witness, tuple) else (f.witness,))
+        if i is not None
+    }
     out: list[str] = []
     for row, (opened, point) in zip(w.rows, _row_points(w.rows), strict=True):
-        stops_here = pending is not None and pending.ref in row.ref
+        stops_here = pending is not None and (
+            pending.ref in row.ref if pending.ref is not None else pending.witness in row.witness
+        )
         if pending is not None and stops_here and not row.witness:
             out.append(_cut_row(pending, cols, w.coverage))  # stopped at a paragraph boundary
             pending, stops_here = None, False
@@ -316,7 +344,7 @@ def _side_by_side(wi: int, w: WitnessReport, with_reference: bool) -> str:
         rid = f' id="w{wi}-r{row.ref[0]}"' if row.ref else ""
         margin = f'<span class="dw-point">{esc(opened)}</span>' if opened else ""
         refno = "¶" + ",".join(str(i) for i in row.ref) if row.ref else ""
-        label = _ROW_LABELS.get(row.kind, row.kind)
+        label = _ROW_LABELS.get(row.kind, row.kind) or own.get(row.witness, "")
         badge = f'<span class="dw-tag">{esc(label)}</span>' if label else ""
         if row.boilerplate:
             badge += ' <span class="dw-tag">boilerplate</span>'
@@ -376,7 +404,9 @@ def _witness(report: Report, wi: int, w: WitnessReport, show_formal: bool) -> st
     if w.verdict == "unavailable":
         body = f'<p class="dw-reason">Unavailable: {esc(w.reason or "no reason given")}</p>'
         return f"{head}{body}{_cite(report, w)}</section>"
-    sbs = _side_by_side(wi, w, report.reference is not None) if w.rows else ""
+    # A copy shown on its own (the reference itself, or an inspected copy) has one column.
+    with_reference = report.reference is not None and any(row.ref for row in w.rows)
+    sbs = _side_by_side(wi, w, with_reference) if w.rows else ""
     return (
         f"{head}<h4>Findings</h4>{_findings(wi, w.findings)}{_formal(w, show_formal)}"
         f"{sbs}{_cite(report, w)}</section>"

@@ -193,3 +193,32 @@ def test_check_offline_on_the_bundled_catalogue(
     assert "∅ → 1." not in captured.out
     assert (store / "report.html").is_file()
     assert "HTML report written to" in captured.err
+
+
+def test_several_catalogues_give_one_json_array(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import made
+
+    paras = made.made_statement()
+    cats = []
+    for name in ("made-one", "made-two"):
+        made.write_made(tmp_path, f"{name}.txt", paras)
+        cat = tmp_path / f"{name}.toml"
+        cat.write_text(
+            f'[document]\nid = "{name}"\ntitle = "made"\nlanguage = "zh"\n\n'
+            f'[[witness]]\nid = "copy"\nrole = "official"\npath = "{name}.txt"\n',
+            encoding="utf-8",
+        )
+        cats.append(str(cat))
+    store = str(tmp_path / "snapshots")
+    assert main(["fetch", *cats, "--store", store]) == ExitCode.OK
+    capsys.readouterr()
+    assert main(["collate", *cats, "--store", store, "--format", "json"]) == ExitCode.OK
+    reports = json.loads(capsys.readouterr().out)
+    assert [r["document"]["id"] for r in reports] == ["made-one", "made-two"]
+    assert all(r["schema"] == "docwitness.report/1" for r in reports)
+    # The same witness id in two documents is told apart by its document.
+    assert main(["log", "copy", "--store", store]) == ExitCode.USAGE
+    assert "ambiguous" in capsys.readouterr().err
+    assert main(["log", "made-two/copy", "--store", store]) == ExitCode.OK

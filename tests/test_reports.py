@@ -156,3 +156,20 @@ def test_every_format_is_registered_with_help() -> None:
     for name in ("json", "text", "markdown"):
         render(Report("d", "t", None, (), "canonical/1"), name)
         assert REPORTERS.help(name)
+
+
+def test_a_finding_without_readings_shows_its_evidence() -> None:
+    flag = Finding(
+        "encoding",
+        "formal",
+        rule="charset-disagreement",
+        evidence=("decoded as gb18030; header said otherwise: header=iso-8859-1",),
+    )
+    w = WitnessReport(
+        id="made-page", source="made-page.html", verdict="equivalent", findings=(flag,)
+    )
+    report = Report("d", "t", None, (w,), "canonical/1", "collation")
+    for fmt in ("text", "markdown"):
+        out = render(report, fmt)
+        assert "header=iso-8859-1" in out, fmt
+        assert "∅" not in out, fmt

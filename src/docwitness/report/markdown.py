@@ -54,7 +54,9 @@ def _findings(w: WitnessReport, has_reference: bool) -> list[str]:
 
 def _row(n: int, f: Finding, has_reference: bool) -> str:
     ref, wit = readings(f)
-    if f.kind == "missing":
+    if f.ref_text is None and f.witness_text is None and f.evidence:
+        ref, wit = "", f.evidence[0]  # a finding about the copy as a whole: its evidence
+    elif f.kind == "missing":
         wit = ""
     elif f.kind == "extra":
         ref = ""

@@ -97,7 +97,14 @@ def _finding(f: Finding, has_reference: bool) -> list[Piece]:
         (f"{where(f, has_reference)}: ", "cyan"),
     ]
     ref, wit = readings(f)
-    if f.kind in ("missing",):
+    if f.ref_text is None and f.witness_text is None and f.evidence:
+        # A finding about the copy as a whole (its encoding, its text layer, a change
+        # of its raw bytes) has no readings: its evidence says what was found.
+        where_ = pieces.pop()[0]
+        if where_ != ": ":
+            pieces.append((where_, "cyan"))
+        pieces.append((clip(f.evidence[0], 2 * SHOW), None))
+    elif f.kind in ("missing",):
         pieces.append((ref, "red"))
     elif f.kind in ("extra",) or not has_reference:
         pieces.append((wit if f.witness_text is not None else ref, "green"))

@@ -248,14 +248,14 @@ def test_rederive_tells_tooling_change_from_source_change(
     from docwitness.pipeline import rederive
 
     results = rederive(store)
-    assert len(results) == 3 and all(r.changed == ("canonical",) for r in results)
+    assert len(results) == 3 and all(r.changed == ("canonical", "record") for r in results)
     assert main(["verify", "--store", str(store), "--rederive"]) == ExitCode.FINDINGS
     out = capsys.readouterr().out
-    assert out.count("TOOLING") == 3 and "canonical would differ" in out
+    assert out.count("TOOLING") == 3 and "canonical, record would differ" in out
     assert main(["verify", "--store", str(store), "--rederive", "--json"]) == ExitCode.FINDINGS
     report = json.loads(capsys.readouterr().out)
     assert report["problems"] == []
-    assert [r["changed"] for r in report["rederived"]] == [["canonical"]] * 3
+    assert [r["changed"] for r in report["rederived"]] == [["canonical", "record"]] * 3
 
 
 def test_fetch_into_a_tampered_store_is_refused(
@@ -271,3 +271,20 @@ def test_fetch_into_a_tampered_store_is_refused(
     err = capsys.readouterr().err
     assert err.startswith("docwitness: error: store corrupt") and raw.name in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_rederive_says_when_only_the_record_would_differ(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import docwitness.normalise as normalise
+
+    # A made "older" outline reader that assigned no points: same text, other record.
+    monkeypatch.setattr(
+        normalise, "assign_points", lambda texts, kinds: [(None, None)] * len(texts)
+    )
+    store = fetched(tmp_path)
+    monkeypatch.undo()
+    assert main(["verify", "--store", str(store), "--rederive"]) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert out.count("RECORD") == 3 and "TOOLING" not in out
+    assert "the text is the same; the derived record would differ" in out

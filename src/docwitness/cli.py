@@ -484,6 +484,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
     else:
         for p in problems:
             print(f"CORRUPT  {p}")
+        for r in rederived:
+            if r.same and "record" in r.changed:
+                print(
+                    f"RECORD   {r.document}/{r.witness} {_short(r.record)}: the text is the "
+                    f"same; the derived record would differ (now {r.current_tools})"
+                )
         for r in differing:
             why = r.reason or f"{', '.join(r.changed)} would differ"
             print(

@@ -282,7 +282,11 @@ class Rederived:
 
 def rederive(store: Store) -> list[Rederived]:
     """Re-extract every stored capture with the installed versions; report documents whose
-    text would now differ ("our tooling changed", told apart from "the source changed")."""
+    text would now differ ("our tooling changed", told apart from "the source changed").
+
+    ``changed`` names what would differ: "text", "canonical", and "record" when the
+    derived record would (outline points, removed blocks, tool versions); ``same``
+    is about the text alone."""
     if not store.root.is_dir():
         raise StoreError(f"no store at {store.root}")
     out: list[Rederived] = []
@@ -318,11 +322,18 @@ def rederive(store: Store) -> list[Rederived]:
                     Rederived(document, witness, entry["record"], False, (), stored, "", exc.reason)
                 )
                 continue
+            from docwitness.store import record_of
+
             new = doc.digests.to_dict()
             changed = tuple(k for k in ("text", "canonical") if new[k] != record["sha256"][k])
+            # The rest of the record (outline points, markers, what was removed, tool
+            # versions) may differ while the text does not: said, but not a text change.
+            if record_of(doc, record["pages"], record["format"], record["select"]) != record:
+                changed += ("record",)
             ex2 = doc.extraction
             current = f"{ex2.extractor} {ex2.extractor_version} {ex2.libraries} {PROFILE.id}"
+            same = not {"text", "canonical"} & set(changed)
             out.append(
-                Rederived(document, witness, entry["record"], not changed, changed, stored, current)
+                Rederived(document, witness, entry["record"], same, changed, stored, current)
             )
     return out

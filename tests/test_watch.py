@@ -167,6 +167,9 @@ def test_check_fails_when_a_source_changes(tmp_path: Path, site: Site) -> None:
     assert (found[0].ref_text, found[0].witness_text) == ("6", "7")
     official = next(w for r in result.reports for w in r.witnesses if w.id == "made-official")
     assert official.findings[0].kind == "changed"
+    # The paginated copy was recorded from the pages it has: incomplete, not "not refreshed".
+    paged = next(w for r in result.reports for w in r.witnesses if w.id == "made-paged")
+    assert paged.notes[0].startswith("incomplete: page 2 missing")
 
 
 def test_check_cli_exit_codes_and_outputs(

@@ -134,6 +134,16 @@ def extraction_findings(doc: Document) -> list[Finding]:
     return out
 
 
+def single_copy_report(doc: Document, language: str | None = None) -> WitnessReport:
+    """What a copy reveals about itself: the single-copy checks, plus what its decoding
+    and its text layer say (the reference in a collation, and ``inspect``)."""
+    from docwitness.inspect import inspect_document
+
+    report = inspect_document(doc, language=language)
+    found = [f for f in (unreliable_text(doc), *extraction_findings(doc)) if f is not None]
+    return replace(report, findings=report.findings + tuple(found)) if found else report
+
+
 def _witness_key(f: Finding) -> tuple[int, ...]:
     if f.witness is None:
         return ()
@@ -207,8 +217,8 @@ def choose_reference(
         whole = inspect_document(x.document, language=language).verdict != "truncated"
         return whole, x.document.length
 
-    best = max(available, key=completeness)
-    whole, length = completeness(best)
+    # Each copy is inspected once; the winner's score is the one its reason quotes.
+    (whole, length), best = max(((completeness(x), x) for x in available), key=lambda pair: pair[0])
     state = "not judged truncated" if whole else "itself truncated: no complete copy is available"
     return best, (
         f"no official witness is available; the most complete copy "
@@ -260,7 +270,6 @@ def archive_metadata(entry: dict[str, Any] | None) -> dict[str, str]:
 
 def collate_document(store: Store, doc: DocumentSpec) -> Report:
     """Every witness's latest snapshot compared with the document's reference."""
-    from docwitness.inspect import inspect_document
 
     loaded = load_latest(store, doc)
     chosen = choose_reference(doc, loaded, doc.language)
@@ -284,14 +293,8 @@ def collate_document(store: Store, doc: DocumentSpec) -> Report:
             )
             continue
         if chosen is not None and x is chosen[0]:
-            own = inspect_document(x.document, language=doc.language)
-            r = replace(
-                own,
-                role=x.spec.role,
-                coverage=1.0,
-                notes=("the reference", *own.notes),
-                findings=own.findings + tuple(extraction_findings(x.document)),
-            )
+            own = single_copy_report(x.document, doc.language)
+            r = replace(own, role=x.spec.role, coverage=1.0, notes=("the reference", *own.notes))
         else:
             assert chosen is not None and chosen[0].document is not None
             r = assess(chosen[0].document, x.document, role=x.spec.role, language=doc.language)

@@ -17,9 +17,8 @@ from docwitness.collate import (
     assess,
     collate_document,
     document_title,
-    extraction_findings,
     reference_info,
-    unreliable_text,
+    single_copy_report,
 )
 from docwitness.errors import CaptureError, StoreError, UsageError
 from docwitness.fetch.file import capture_file
@@ -97,9 +96,26 @@ def fetch(
     Witnesses are fetched concurrently (a small pool, a few connections per host)
     and recorded one by one. With ``offline``, only local copies are captured and
     network witnesses are reported unavailable without a request being sent."""
+    return fetch_documents(
+        resolve_catalogues(catalogues),
+        store_dir,
+        options=options,
+        progress=progress,
+        offline=offline,
+    )
+
+
+def fetch_documents(
+    documents: list[DocumentSpec],
+    store_dir: Path,
+    *,
+    options: Any = None,
+    progress: Progress | None = None,
+    offline: bool = False,
+) -> list[FetchResult]:
+    """:func:`fetch` for catalogues already loaded."""
     from docwitness.fetch import fetch_many
 
-    documents = resolve_catalogues(catalogues)
     store = open_store(store_dir)
     store.ensure_writable()
     results: list[FetchResult] = []
@@ -175,13 +191,8 @@ def inspect_copy(
     location: str, *, format: str | None = None, language: str | None = None
 ) -> Report:
     """The single-copy checks on one copy, as a report with no reference."""
-    from docwitness.inspect import inspect_document
-
     doc = load_copy(location, format)
-    result = inspect_document(doc, language=language)
-    found = [f for f in (unreliable_text(doc), *extraction_findings(doc)) if f is not None]
-    if found:
-        result = replace(result, findings=result.findings + tuple(found))
+    result = single_copy_report(doc, language)
     return Report(
         document_id="",
         document_title=document_title(doc),
@@ -236,7 +247,9 @@ def check(
     A network witness that cannot be fetched but has a stored snapshot is collated
     from that snapshot and marked "not refreshed: <reason>"."""
     documents = resolve_catalogues(catalogues)
-    fetched = fetch(catalogues, store_dir, options=options, progress=progress, offline=offline)
+    fetched = fetch_documents(
+        documents, store_dir, options=options, progress=progress, offline=offline
+    )
     store = open_store(store_dir)
     by_witness = {(r.document, r.witness): r for r in fetched}
     reports = []
@@ -251,6 +264,8 @@ def check(
             if not r.ok:
                 if w.verdict == "unavailable":
                     w = replace(w, reason=r.reason)
+                elif r.status == "incomplete":  # recorded from the pages it has
+                    w = replace(w, notes=(f"incomplete: {r.reason}", *w.notes))
                 else:
                     w = replace(w, notes=(f"not refreshed: {r.reason}", *w.notes))
                 witnesses.append(w)

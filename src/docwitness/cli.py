@@ -250,10 +250,12 @@ def _emit(reports: list[Report], args: argparse.Namespace) -> None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-def _verdict_code(reports: list[Report], fail_on: str) -> int:
+def _verdict_code(reports: list[Report], fail_on: str, changed: bool = False) -> int:
+    """1 for findings at or above ``fail_on`` (or a source change that should fail),
+    else 3 when a witness could not be read, else 0."""
     from docwitness.findings import exceeds
 
-    if any(exceeds(r, fail_on) for r in reports):
+    if changed or any(exceeds(r, fail_on) for r in reports):
         return ExitCode.FINDINGS
     if any(w.verdict == "unavailable" for r in reports for w in r.witnesses):
         return ExitCode.INCOMPLETE
@@ -304,7 +306,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     import os
 
     from docwitness import pipeline
-    from docwitness.findings import exceeds
     from docwitness.report import render
 
     progress = _progress_printer(sys.stderr.isatty())
@@ -324,13 +325,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     if summary:
         with open(summary, "a", encoding="utf-8") as fh:
             fh.write("\n".join(render(r, "markdown") for r in result.reports) + "\n")
-    if any(exceeds(r, args.fail_on) for r in result.reports):
-        return ExitCode.FINDINGS
-    if args.fail_on_change and result.changed():
-        return ExitCode.FINDINGS
-    if any(w.verdict == "unavailable" for r in result.reports for w in r.witnesses):
-        return ExitCode.INCOMPLETE
-    return ExitCode.OK
+    changed = args.fail_on_change and bool(result.changed())
+    return _verdict_code(result.reports, args.fail_on, changed=changed)
 
 
 def cmd_report(args: argparse.Namespace) -> int:

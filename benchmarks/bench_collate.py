@@ -7,7 +7,7 @@ fixed random seed; none is a real source) and, for each, a witness with 1 % of
 its paragraphs changed (a word substituted, a clause inserted, a few characters
 dropped) and one paragraph split in two. Then it times, in this one process:
 
-* docwitness: :func:`docwitness.findings.compare` on two already normalised
+* docwitness: :func:`docwitness.compare.engine.compare` on two already normalised
   documents (alignment, per-pair diff-match-patch, findings, rows);
 * difflib: a paragraph-level ``SequenceMatcher``, then a character-level one
   inside every replaced block (difflib's usual two-level use);
@@ -37,7 +37,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from docwitness.findings import compare
+from docwitness.compare.engine import compare
 from docwitness.model import Block, Document, Extraction
 from docwitness.normalise import build_document
 

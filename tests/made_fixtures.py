@@ -392,9 +392,9 @@ def save_case(name: str, entry: dict[str, Any]) -> None:
 
 def extract_made(paths: list[Path]) -> Extraction:
     """Extract made files the way the pipeline does; several files are one paginated copy."""
+    from docwitness.capture.file import capture_file
     from docwitness.extract import extract
     from docwitness.extract.pages import combine_pages
-    from docwitness.fetch.file import capture_file
 
     extractions = [extract(capture_file(p)) for p in paths]
     return extractions[0] if len(extractions) == 1 else combine_pages(extractions)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from docwitness.align import Link, align
+from docwitness.compare.align import Link, align
 
 HAN = "双方认为国际社会应当加强合作共同应对挑战维护和平与稳定推动发展"
 P = [

@@ -9,9 +9,9 @@ import pytest
 import made
 import made_fixtures
 from docwitness import pipeline
+from docwitness.capture import FetchOptions
 from docwitness.cli import main
 from docwitness.errors import ExitCode
-from docwitness.fetch import FetchOptions
 from httpserver import serving, static
 
 PARAS = made.made_statement()

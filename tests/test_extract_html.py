@@ -14,12 +14,12 @@ import pytest
 
 import made
 import made_fixtures as mf
+from docwitness.capture.file import capture_file
 from docwitness.errors import ExitCode, ExtractionError
 from docwitness.extract import extract
 from docwitness.extract.framing import parse_byline, separate_framing
 from docwitness.extract.html import HtmlExtractor
 from docwitness.extract.pages import combine_pages
-from docwitness.fetch.file import capture_file
 from docwitness.model import Block, Capture, Document, Extraction, sha256_bytes
 from docwitness.normalise import build_document
 from docwitness.pipeline import load_copy
@@ -69,7 +69,7 @@ def check_golden(name: str, case: dict[str, Any], tmp_path: Path, statement: Doc
     if case.get("same_as_statement"):
         assert [p.text for p in doc.paragraphs] == [p.text for p in statement.paragraphs]
         try:
-            from docwitness.findings import compare
+            from docwitness.compare.engine import compare
         except ImportError:  # collation not in this tree: canonical equality is the check
             compare = None
         if compare is not None:

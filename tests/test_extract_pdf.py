@@ -15,11 +15,11 @@ import pytest
 
 import made
 import made_fixtures as mf
+from docwitness.capture.file import capture_file
 from docwitness.errors import ExitCode, ExtractionError
 from docwitness.extract import extract
 from docwitness.extract.pdf import PdfExtractor
 from docwitness.extract.pdf_layout import Line, build_blocks, find_furniture, tidy_line
-from docwitness.fetch.file import capture_file
 from docwitness.model import Block, Document, Extraction
 from docwitness.pipeline import load_copy
 from test_extract_html import check_golden

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import made
 import made_variants
-from docwitness.findings import char_diff, compare, differ, exceeds, formal_reason, spans
+from docwitness.compare.engine import char_diff, compare, differ, exceeds, formal_reason, spans
 from docwitness.model import Block, Document, Extraction, Report, WitnessReport
 from docwitness.normalise import build_document
 from docwitness.pipeline import load_copy

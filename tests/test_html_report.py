@@ -48,7 +48,7 @@ def _cut(paragraphs: list[str]) -> list[str]:
 
 
 def _collate(reference: Document, witnesses: list[Document]) -> Report:
-    from docwitness.findings import compare
+    from docwitness.compare.engine import compare
 
     info = ReferenceInfo(
         id=reference.witness,
@@ -211,7 +211,7 @@ def test_show_formal_opens_the_formal_differences(report: Report) -> None:
 
 
 def test_a_single_copy_inspection_renders_without_a_reference() -> None:
-    from docwitness.inspect import inspect_document
+    from docwitness.single_copy import inspect_document
 
     seed = inspect_document(load_copy(str(made.SEED)))
     report = Report("doc", made.TITLE, None, (seed,), "canonical/1", kind="inspect")

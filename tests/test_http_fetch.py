@@ -15,9 +15,7 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 
 import made
-from docwitness.errors import CaptureError
-from docwitness.extract.text import decode_text
-from docwitness.fetch import (
+from docwitness.capture import (
     FetchOptions,
     FetchProgress,
     IncompleteCapture,
@@ -26,6 +24,8 @@ from docwitness.fetch import (
     capture_witness,
     fetch_many,
 )
+from docwitness.errors import CaptureError
+from docwitness.extract.text import decode_text
 from docwitness.model import WitnessSpec, canonical_json, sha256_bytes
 from httpserver import Server, reset, respond, serving, static
 

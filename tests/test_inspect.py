@@ -12,9 +12,9 @@ import pytest
 
 import made
 from docwitness.errors import ExtractionError
-from docwitness.inspect import analyse, body_range, inspect_document, single_copy_findings
 from docwitness.model import BlockKind, Finding, WitnessReport
 from docwitness.pipeline import load_copy
+from docwitness.single_copy import analyse, body_range, inspect_document, single_copy_findings
 from made_languages import (
     load_made,
     made_document,

@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import made
+from docwitness.capture.file import capture_file
 from docwitness.errors import ExtractionError
 from docwitness.extract import EXTRACTORS, MEDIA_TYPES, extract, load_format, sniff_format
-from docwitness.fetch.file import capture_file
 from docwitness.normalise import PROFILE, canonical_paragraphs, normalise_text
 from docwitness.outline import assign_points, cn_numeral, cn_numeral_value, parse_marker
 from docwitness.pipeline import load_copy

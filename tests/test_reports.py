@@ -14,7 +14,7 @@ import pytest
 
 import made
 import made_variants
-from docwitness.findings import compare
+from docwitness.compare.engine import compare
 from docwitness.model import Document, Finding, ReferenceInfo, Report, WitnessReport
 from docwitness.pipeline import load_copy
 from docwitness.report import REPORTERS, render

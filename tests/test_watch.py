@@ -17,9 +17,9 @@ import pytest
 
 import made
 from docwitness import pipeline
+from docwitness.capture import FetchOptions
 from docwitness.cli import main
 from docwitness.errors import ExitCode
-from docwitness.fetch import FetchOptions
 from docwitness.model import sha256_bytes
 from docwitness.store import Store
 from httpserver import Server, respond, serving

@@ -75,7 +75,7 @@ def _network_args(p: argparse.ArgumentParser) -> None:
 
 
 def _fetch_options(args: argparse.Namespace) -> Any:
-    from docwitness.fetch import FetchOptions
+    from docwitness.capture import FetchOptions
 
     if args.timeout <= 0 or args.retries < 0 or args.max_bytes <= 0:
         raise UsageError("--timeout and --max-bytes must be positive, --retries at least 0")
@@ -253,7 +253,7 @@ def _emit(reports: list[Report], args: argparse.Namespace) -> None:
 def _verdict_code(reports: list[Report], fail_on: str, changed: bool = False) -> int:
     """1 for findings at or above ``fail_on`` (or a source change that should fail),
     else 3 when a witness could not be read, else 0."""
-    from docwitness.findings import exceeds
+    from docwitness.compare.engine import exceeds
 
     if changed or any(exceeds(r, fail_on) for r in reports):
         return ExitCode.FINDINGS

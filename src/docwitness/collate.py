@@ -1,8 +1,8 @@
 """Collation of a catalogue's witnesses: choose the reference, compare, merge the checks.
 
 Every witness's latest snapshot is compared with the document's reference
-(:func:`docwitness.findings.compare`), and the single-copy checks
-(:mod:`docwitness.inspect`) run on every witness too, so a truncated copy is
+(:func:`docwitness.compare.engine.compare`), and the single-copy checks
+(:mod:`docwitness.single_copy`) run on every witness too, so a truncated copy is
 flagged even when the reference is unavailable. A paginated witness with
 missing pages gets a ``truncation`` at each gap.
 """
@@ -22,7 +22,7 @@ from docwitness.model import (
     WitnessSpec,
 )
 from docwitness.normalise import PROFILE
-from docwitness.snapshot import display_location
+from docwitness.store.snapshot import display_location
 
 if TYPE_CHECKING:
     from docwitness.store import Store
@@ -38,8 +38,8 @@ def assess(
     cut where the reference is cut too is still flagged, and the two never repeat
     each other.
     """
-    from docwitness.findings import compare
-    from docwitness.inspect import single_copy_findings
+    from docwitness.compare.engine import compare
+    from docwitness.single_copy import single_copy_findings
 
     unreliable = unreliable_text(witness)
     if unreliable is not None:
@@ -137,7 +137,7 @@ def extraction_findings(doc: Document) -> list[Finding]:
 def single_copy_report(doc: Document, language: str | None = None) -> WitnessReport:
     """What a copy reveals about itself: the single-copy checks, plus what its decoding
     and its text layer say (the reference in a collation, and ``inspect``)."""
-    from docwitness.inspect import inspect_document
+    from docwitness.single_copy import inspect_document
 
     report = inspect_document(doc, language=language)
     found = [f for f in (unreliable_text(doc), *extraction_findings(doc)) if f is not None]
@@ -194,7 +194,7 @@ def choose_reference(
 ) -> tuple[Loaded, str] | None:
     """The catalogue's ``reference`` if available, else the first available official
     witness, else the most complete copy; with the reason, said in the report."""
-    from docwitness.inspect import inspect_document
+    from docwitness.single_copy import inspect_document
 
     available = [
         x for x in loaded if x.document is not None and unreliable_text(x.document) is None

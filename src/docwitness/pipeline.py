@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docwitness import snapshot
+from docwitness.capture.file import capture_file
 from docwitness.collate import (
     assess,
     collate_document,
@@ -21,7 +21,6 @@ from docwitness.collate import (
     single_copy_report,
 )
 from docwitness.errors import CaptureError, StoreError, UsageError
-from docwitness.fetch.file import capture_file
 from docwitness.model import (
     Capture,
     Document,
@@ -30,7 +29,8 @@ from docwitness.model import (
     Report,
 )
 from docwitness.normalise import PROFILE
-from docwitness.snapshot import (
+from docwitness.store import snapshot
+from docwitness.store.snapshot import (
     FetchResult,
     Progress,
     Rederived,
@@ -56,7 +56,7 @@ def load_copy(
 ) -> Document:
     """A copy named on the command line (a path, or a URL) as a :class:`Document`."""
     if is_url(location):
-        from docwitness.fetch import capture_url
+        from docwitness.capture import capture_url
 
         captures = capture_url(location)
     else:
@@ -114,7 +114,7 @@ def fetch_documents(
     offline: bool = False,
 ) -> list[FetchResult]:
     """:func:`fetch` for catalogues already loaded."""
-    from docwitness.fetch import fetch_many
+    from docwitness.capture import fetch_many
 
     store = open_store(store_dir)
     store.ensure_writable()

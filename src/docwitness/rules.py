@@ -8,8 +8,8 @@ to handle another site, add a row to :data:`CUT_OFF_MARKERS`,
 :data:`BOILERPLATE` or :data:`DATELINES`. Each row carries the name a finding
 reports as its ``rule``.
 
-Shared by the single-copy checks (:mod:`docwitness.inspect`) and collation
-(:mod:`docwitness.findings`), so a line judged boilerplate in one is judged
+Shared by the single-copy checks (:mod:`docwitness.single_copy`) and collation
+(:mod:`docwitness.compare.engine`), so a line judged boilerplate in one is judged
 boilerplate in the other (:func:`boilerplate_rule`).
 """
 

@@ -46,8 +46,8 @@ import urllib3.connection
 import urllib3.connectionpool
 import urllib3.exceptions
 
+from docwitness.capture import FetchOptions, guess_media_type, tool_id, utc_now
 from docwitness.errors import CaptureError
-from docwitness.fetch import FetchOptions, guess_media_type, tool_id, utc_now
 from docwitness.model import Capture, sha256_bytes
 
 log = logging.getLogger(__name__)

@@ -146,7 +146,7 @@ def capture_url(url: str, options: FetchOptions | None = None) -> list[Capture]:
     An archive URL on the configured archive's host is fetched in its ``id_``
     form, as a ``wayback`` witness would be.
     """
-    from docwitness.fetch.wayback import parse_archive_url
+    from docwitness.capture.wayback import parse_archive_url
 
     opts = options or FetchOptions()
     ref = parse_archive_url(url)
@@ -172,13 +172,13 @@ def capture_witness(
     """
     opts = options or FetchOptions()
     if spec.path is not None:
-        from docwitness.fetch.file import capture_file
+        from docwitness.capture.file import capture_file
 
         return [capture_file(spec.path, opts.max_bytes)]
     if not (spec.url or spec.urls or spec.wayback):
         raise CaptureError(spec.id, "no path, url or wayback to capture from")
 
-    from docwitness.fetch.http import new_session
+    from docwitness.capture.http import new_session
 
     own = session is None
     sess = session or new_session(opts)
@@ -203,8 +203,8 @@ def _capture_pages(
     limiter: HostLimiter | None,
 ) -> list[Capture]:
     """The pages of one network witness: its ``urls`` list, or ``url`` and its next links."""
-    from docwitness.fetch.http import capture_http
-    from docwitness.fetch.wayback import ArchiveRef, capture_wayback, parse_archive_url, resolve
+    from docwitness.capture.http import capture_http
+    from docwitness.capture.wayback import ArchiveRef, capture_wayback, parse_archive_url, resolve
 
     slot = limiter.slot if limiter is not None else None
     before = _previous_pages(previous)
@@ -327,7 +327,7 @@ def _next_url(
     target = urljoin(base, href)
     if urlsplit(target).scheme not in ("http", "https"):
         return None
-    from docwitness.fetch.wayback import parse_archive_url
+    from docwitness.capture.wayback import parse_archive_url
 
     archived = parse_archive_url(target) if http.get("archive") else None
     return archived.original if archived is not None else target
@@ -365,7 +365,7 @@ def fetch_many(
     """
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
-    from docwitness.fetch.http import new_session
+    from docwitness.capture.http import new_session
 
     opts = options or FetchOptions()
     previous_by_id = previous_by_id or {}

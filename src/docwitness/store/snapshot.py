@@ -101,11 +101,11 @@ def record_witness(
 ) -> FetchResult:
     """Extract, normalise and record one witness's captures; failures become results.
 
-    A paginated copy with missing pages (:class:`~docwitness.fetch.IncompleteCapture`)
+    A paginated copy with missing pages (:class:`~docwitness.capture.IncompleteCapture`)
     is recorded from the pages it has, with its gaps in the history entry, and its
     status is ``incomplete``: a missing page is never silently skipped.
     """
-    from docwitness.fetch import IncompleteCapture
+    from docwitness.capture import IncompleteCapture
     from docwitness.store import record_of
 
     base: dict[str, Any] = {
@@ -197,7 +197,7 @@ def record_witness(
 
 def single_copy_verdict(document: Document, language: str | None) -> str:
     """What the single-copy checks say of a fresh capture, in a few words."""
-    from docwitness.inspect import inspect_document
+    from docwitness.single_copy import inspect_document
 
     report = inspect_document(document, language=language)
     cut = next((f for f in report.findings if f.kind == "truncation"), None)
@@ -213,7 +213,7 @@ def change_findings(store: Store, doc: DocumentSpec, result: FetchResult) -> lis
     difference, naming the paragraph; a change in the raw bytes or extracted text
     alone (a new ad block, re-encoded markup) is a formal one: not a text change.
     """
-    from docwitness.findings import compare
+    from docwitness.compare.engine import compare
 
     if result.status != "captured" or not result.changed:
         return []

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from docwitness.capture import guess_media_type, tool_id, utc_now
 from docwitness.errors import CaptureError
-from docwitness.fetch import guess_media_type, tool_id, utc_now
 from docwitness.model import Capture, sha256_bytes
 
 MAX_BYTES = 50 * 1024 * 1024

@@ -1,7 +1,7 @@
 """Alignment + character diffs → classified findings for one witness against the reference.
 
 :func:`compare` aligns the two documents' canonical paragraphs
-(:mod:`docwitness.align`), runs diff-match-patch inside each aligned pair only
+(:mod:`docwitness.compare.align`), runs diff-match-patch inside each aligned pair only
 (``Diff_Timeout = 0``: a diff is never cut short, so it never depends on the
 machine's speed), and classifies what it sees:
 
@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from docwitness.align import Link, align, join_texts
+from docwitness.compare.align import Link, align, join_texts
 from docwitness.model import (
     AlignedRow,
     Document,

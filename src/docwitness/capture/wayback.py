@@ -8,7 +8,7 @@ nearest capture it holds; the capture time actually served (Memento-Datetime,
 else the timestamp of the final URL) and the original URL (the ``rel="original"``
 Link, else the one in the final URL) are recorded under ``http["archive"]``,
 next to the requested timestamp. Transport, limits and errors are those of
-:mod:`docwitness.fetch.http`.
+:mod:`docwitness.capture.http`.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from typing import Any
 import requests
 import requests.utils
 
+from docwitness.capture import FetchOptions
+from docwitness.capture.http import Slot, capture_http, http_date
 from docwitness.errors import CaptureError
-from docwitness.fetch import FetchOptions
-from docwitness.fetch.http import Slot, capture_http, http_date
 from docwitness.model import Capture
 
 _ARCHIVE = re.compile(

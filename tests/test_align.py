@@ -41,6 +41,14 @@ def test_identical_sequences_align_equal_one_to_one() -> None:
         ([P[0], P[1], P[2][:9], P[2][9:], P[3], P[4]], [("split", (2,), (2, 3))]),
         # two merged into one
         ([P[0], P[1] + P[2], P[3], P[4]], [("merge", (1, 2), (1,))]),
+        # split in three and in four, as by page breaks
+        ([P[0], P[1], P[2][:9], P[2][9:18], P[2][18:], P[3], P[4]], [("split", (2,), (2, 3, 4))]),
+        (
+            [P[0], P[1][:6], P[1][6:12], P[1][12:18], P[1][18:], *P[2:]],
+            [("split", (1,), (1, 2, 3, 4))],
+        ),
+        # three merged into one
+        ([P[0], P[1] + P[2] + P[3], P[4]], [("merge", (1, 2, 3), (1,))]),
         # cut short at the end
         ([P[0], P[1], P[2], P[3], P[4][:6]], [("pair", (4,), (4,))]),
     ],

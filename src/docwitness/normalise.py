@@ -23,26 +23,13 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from docwitness.model import Block, Digests, Document, Extraction, Paragraph, sha256_text
 from docwitness.outline import assign_points
-
-
-@dataclass(frozen=True, slots=True)
-class Profile:
-    """A normalisation profile: its name and version are recorded with every document."""
-
-    name: str
-    version: int
-
-    @property
-    def id(self) -> str:
-        return f"{self.name}/{self.version}"
-
-
-PROFILE = Profile("canonical", 1)
 
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad\u180e"), None)
 _WIDTH: dict[int, int | str] = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
@@ -75,18 +62,103 @@ _SPACE_NEXT_TO_CJK = re.compile(
 _WHITESPACE = re.compile(r"\s+")
 
 
-@functools.lru_cache(maxsize=1)
-def _opencc() -> Any:
-    import opencc  # imported here: a second of start-up that most commands need once
-
-    return opencc.OpenCC("t2s")
-
-
 def to_simplified(text: str) -> str:
     """Traditional → Simplified, phrase by phrase (OpenCC ``t2s``)."""
     if not text or text.isascii():
         return text
-    return str(_opencc().convert(text))
+    return str(_converter("t2s").convert(text))
+
+
+# Conversions between the scripts, with the Taiwan and Hong Kong phrase tables: plain
+# t2s leaves 著 alone (it is also a Simplified character), tw2s writes 本著 as 本着.
+SCRIPT_CONVERSIONS = ("t2s", "tw2s", "hk2s", "s2t", "s2tw", "s2hk")
+
+
+@functools.cache
+def _converter(config: str) -> Any:
+    import opencc  # imported here: a second of start-up that most commands need once
+
+    return opencc.OpenCC(config)
+
+
+def script_forms(text: str) -> frozenset[str]:
+    """``text`` and what it becomes in each script conversion."""
+    if text.isascii():
+        return frozenset((text,))
+    return frozenset((text, *(str(_converter(c).convert(text)) for c in SCRIPT_CONVERSIONS)))
+
+
+def same_in_script(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are one reading written in two scripts: converting either
+    into the other's script (Simplified, Traditional, Taiwan or Hong Kong) makes them equal."""
+    return a == b or bool(script_forms(a) & script_forms(b))
+
+
+def _no_space(text: str) -> str:
+    return "".join(ch for ch in text if not ch.isspace()).translate(_INVISIBLE)
+
+
+def _width(text: str) -> str:
+    return unicodedata.normalize("NFC", text).translate(_WIDTH)
+
+
+def _quotes(text: str) -> str:
+    return text.translate(_QUOTES)
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """A normalisation profile: its name and version are recorded with every document.
+
+    ``folds`` names each step the profile takes, with a function doing that step
+    alone: :meth:`reasons` uses them to say why two readings with one canonical
+    form differ, from the same tables :func:`normalise_text` applies.
+    """
+
+    name: str
+    version: int
+    folds: tuple[tuple[str, Callable[[str], str]], ...] = ()
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}/{self.version}"
+
+    def reasons(self, a: str, b: str) -> str:
+        """Why two readings differ once folded: the folds needed, "+"-joined.
+
+        A fold is needed when applying all the others still leaves the readings
+        apart. When the readings differ in more than folds (a variant stands in
+        them too), a fold is needed when it changes one reading otherwise than
+        the other. None singled out is "other".
+        """
+        needed = []
+        for name, _ in self.folds:
+            x, y = a, b
+            for other, fold in self.folds:
+                if other != name:
+                    x, y = fold(x), fold(y)
+            if x != y:
+                needed.append(name)
+        if len(needed) == len(self.folds):  # not formal alone: compare what each fold touches
+            needed = [name for name, fold in self.folds if _touched(fold, a) != _touched(fold, b)]
+        return "+".join(needed) if needed else "other"
+
+
+def _touched(fold: Callable[[str], str], text: str) -> Counter[str]:
+    """The characters of ``text`` that ``fold`` changes, counted."""
+    return Counter(ch for ch in set(text) if fold(ch) != ch for _ in range(text.count(ch)))
+
+
+PROFILE = Profile(
+    "canonical",
+    1,
+    folds=(
+        ("whitespace", _no_space),
+        ("width", _width),
+        ("quotes", _quotes),
+        ("script", to_simplified),
+    ),
+)
 
 
 def normalise_text(raw: str) -> str:

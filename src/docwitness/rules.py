@@ -233,24 +233,206 @@ BOILERPLATE: tuple[tuple[str, re.Pattern[str], int], ...] = (
     ),
     (
         "editorial",
-        re.compile(r"^(?:责任编辑|来源|编辑|稿源|原标题)[:]|^\(完\)$|^\(全文\)$"),
+        re.compile(
+            r"^(?:责任编辑|来源|编辑|稿源|原标题|字号)[:]|^\(完\)$|^[(\[【]全文[)\]】]$|^全文如下[:]?$"
+        ),
         80,
     ),
+    # A site's name or tagline printed in the article's column.
+    (
+        "site-name",
+        re.compile(
+            r"^[\u4e00-\u9fff]{2,10}[,]?自由的[\u4e00-\u9fff]{2,10}$"
+            r"|^(?:from )?wiki(?:source|pedia)(?:, the free (?:library|encyclopedia))?$"
+            r"|^материал из (?:викитеки|википедии)"
+            r"|^[\u4e00-\u9fff]{2,8}(?:网|网站|文库|百科|新闻网|在线)$",
+            re.I,
+        ),
+        40,
+    ),
+    # A trail of at least three short links: "新闻>滚动>正文", "Home > News > World".
+    ("breadcrumb", re.compile(r"^(?:[^>›»\s]{1,12} ?[>›»] ?){2,}[^>›»\s]{1,12}$"), 60),
 )
+# Every row above guards a length; a longer paragraph is text unless it holds a URL.
+_LONGEST_ROW = max(n for name, _, n in BOILERPLATE if name != "link-back")
 
 
 def boilerplate_rule(text: str) -> str | None:
     """The name of the boilerplate rule ``text`` (canonical) matches, or None.
 
     Cut-off markers ("预览已结束", "Read more") are reported as ``cut-off-marker``;
-    :func:`cut_off_marker` says which one.
+    :func:`cut_off_marker` says which one. A line that is nothing but a dateline is
+    ``dateline``; a line of date, time, source, editor or comment-count framing
+    (:func:`parse_byline`) is ``byline``.
     """
+    if len(text) > _LONGEST_ROW and "http" not in text:
+        return None  # most paragraphs: prose too long for any row
     if cut_off_marker(text) is not None:
         return "cut-off-marker"
     for name, pattern, max_len in BOILERPLATE:
         if len(text) <= max_len and pattern.search(text):
             return name
+    m = DATELINE.match(text)
+    if m and m.end() == len(text):
+        return "dateline"
+    if parse_byline(text) is not None:
+        return "byline"
     return None
+
+
+# --------------------------------------------------------------------------- framing
+
+# Framing is the publisher's, not the document's: an agency dateline glued before
+# the title or the first paragraph ("中評社北京7月5日電/", "新华社莫斯科7月4日电"), a
+# label around the title ("（全文）", "【全文】", "全文如下"), date-and-source lines
+# ("2017-07-05 05:42:41 新华网 参与评论()人"), an end mark ("（完）"). The patterns
+# read raw text (Traditional, full-width) and canonical text alike, so extraction
+# (:mod:`docwitness.extract.framing`), collation and the single-copy checks share them.
+
+# The city and agency part of a dateline is short and has no punctuation; a
+# reporter's name in brackets may follow ("新华社莫斯科7月4日电(记者 某某)").
+_DATELINE_ZH = (
+    r"[\u4e00-\u9fff]{2,16}?[0-9０-９一二三四五六七八九十〇]{1,3}月"
+    r"[0-9０-９一二三四五六七八九十〇]{1,3}日\s*[电電](?:\s*[(（][^)）]{1,30}[)）])?"
+)
+DATELINE = re.compile(r"^\s*(?P<dateline>" + _DATELINE_ZH + r")\s*(?P<sep>[/／|｜:：]?)\s*")
+TITLE_LABEL = re.compile(
+    r"\s*(?P<label>[（(【\[]\s*(?:全文|全文內容|全文内容|full text|полный текст)\s*[）)】\]]"
+    r"|全文如下\s*[:：]?)\s*$",
+    re.I,
+)
+TITLE_LABEL_PREFIX = re.compile(r"^\s*(?P<label>[（(【\[]\s*全文\s*[）)】\]])\s*")
+END_MARK = re.compile(r"\s*(?P<label>[（(【\[]\s*[完終终]\s*[）)】\]])\s*$")
+
+_DATE = r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?"
+_TIME = r"\d{1,2}:\d{2}(?::\d{2})?"
+_FIELD_NAMES = {
+    "来源": "source",
+    "來源": "source",
+    "稿源": "source",
+    "出处": "source",
+    "责任编辑": "editor",
+    "責任編輯": "editor",
+    "编辑": "editor",
+    "編輯": "editor",
+    "作者": "author",
+    "记者": "author",
+    "記者": "author",
+    "发布时间": "date",
+    "發佈時間": "date",
+    "时间": "date",
+    "時間": "date",
+}
+_FIELD = re.compile(
+    r"[\[【(（]?\s*(?P<name>" + "|".join(sorted(_FIELD_NAMES, key=len, reverse=True)) + r")"
+    r"\s*[:：]\s*(?P<value>[^\s\]】)）]*)\s*[\]】)）]?"
+)
+# Chrome that portals print inside the article's column.
+_CHROME = re.compile(
+    r"(?:当前位置|當前位置|您的位置|你的位置)\s*[:：].*"
+    r"|参与评论\s*[(（]?\s*\d*\s*[)）]?\s*人|參與評論\s*[(（]?\s*\d*\s*[)）]?\s*人"
+    r"|字号\s*[:：]?\s*(?:[大中小]\s*)*|字號\s*[:：]?\s*(?:[大中小]\s*)*"
+    r"|分享到\s*[:：]?|打印|列印|关闭|關閉|收藏|【?纠错】?|【?糾錯】?"
+    r"|[（(【\[]\s*[完終终]\s*[）)】\]]"
+)
+# A publisher named without a label beside a date: "2017-07-05 05:42:41 新华网".
+_SITE = re.compile(
+    r"^\s*(?P<site>[\u4e00-\u9fffA-Za-z.]{1,16}?"
+    r"(?:网|網|社|报|報|台|新闻|新聞|日报|日報|在线|在線|频道|頻道|\.com|\.cn|\.org))\s*$"
+)
+_PAGER = re.compile(r"(?:上一页|下一页|上一頁|下一頁|首页|首頁|尾页|尾頁|末页|末頁|\d{1,3}|[|｜])")
+_PAGER_WORD = re.compile(r"上一页|下一页|上一頁|下一頁")
+_MAX_FRAMING = 160  # a framing line is short; a longer block is the document's text
+
+
+def parse_byline(text: str) -> dict[str, str] | None:
+    """The claims of a line made only of framing (date, source, editor…); None otherwise."""
+    line = text.strip()
+    if not line or len(line) > _MAX_FRAMING:
+        return None
+    claims: dict[str, str] = {}
+    rest = line
+    for m in _FIELD.finditer(line):
+        key = _FIELD_NAMES[m.group("name")]
+        if m.group("value"):
+            claims.setdefault(key, m.group("value"))
+        rest = rest.replace(m.group(0), " ", 1)
+    date = re.search(rf"{_DATE}(?:\s*{_TIME})?", rest)
+    if date:
+        claims.setdefault("date", re.sub(r"\s+", " ", date.group(0)))
+        rest = rest.replace(date.group(0), " ", 1)
+    rest = _CHROME.sub(" ", rest)
+    if _PAGER_WORD.search(rest):
+        rest = _PAGER.sub(" ", rest)
+        claims.setdefault("pager", "yes")
+    if date and "source" not in claims:
+        site = _SITE.match(rest)
+        if site:
+            claims["source"] = site.group("site")
+            rest = ""
+    if rest.strip(" \t\u3000|｜/·•-—_"):
+        return None
+    if set(claims) == {"date"} and not re.search(rf"{_TIME}|\d[-/.]\d", claims["date"]):
+        # "2017年7月4日" alone may be the document's own date line: keep it as text.
+        return None
+    return claims
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """What framing a paragraph carries.
+
+    ``rule`` names the boilerplate rule the whole paragraph matches (it is site
+    text or framing, not the document's), else None. ``core`` is the paragraph's
+    text with framing glued to it taken off (a dateline before it, a label after
+    a title); ``pieces`` lists what was taken off, as (rule, text), in order.
+    """
+
+    rule: str | None
+    core: str
+    pieces: tuple[tuple[str, str], ...] = ()
+
+
+# A dateline is glued to the title or the first paragraph: only the opening
+# paragraphs of the body are searched for one.
+_DATELINE_PARAGRAPHS = 3
+_TITLE_MAX = 150
+
+
+def frame(text: str, *, opening: bool = False) -> Frame:
+    """The framing of one paragraph; ``opening`` when it is among the body's first few."""
+    rule = boilerplate_rule(text)
+    if rule is not None and rule != "heading-echo":
+        return Frame(rule, text)
+    pieces: list[tuple[str, str]] = []
+    core = text
+    if opening:
+        m = DATELINE.match(core)
+        if m and m.end() < len(core):
+            pieces.append(("dateline", core[: m.end()].strip()))
+            core = core[m.end() :].strip()
+    if len(core) <= _TITLE_MAX:
+        m = TITLE_LABEL.search(core)
+        if m and m.start() > 0:
+            pieces.append(("title-label", m.group("label")))
+            core = core[: m.start()].rstrip()
+        m = TITLE_LABEL_PREFIX.match(core)
+        if m and m.end() < len(core):
+            pieces.append(("title-label", m.group("label")))
+            core = core[m.end() :]
+    return Frame(rule, core, tuple(pieces))
+
+
+def frames(texts: list[str]) -> list[Frame]:
+    """The framing of each paragraph of a copy (canonical texts, in order)."""
+    out: list[Frame] = []
+    opening = 0
+    for text in texts:
+        f = frame(text, opening=opening < _DATELINE_PARAGRAPHS)
+        if f.rule is None:
+            opening += 1
+        out.append(f)
+    return out
 
 
 # --------------------------------------------------------------------------- the copy's claims
@@ -258,7 +440,7 @@ def boilerplate_rule(text: str) -> str | None:
 # (rule name, pattern at the start of a paragraph) for the dateline a wire copy
 # opens with: "新华社莫斯科7月4日电", "中评社北京7月5日电/", "МОСКВА, 4 июля. /ТАСС/".
 DATELINES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("dateline-zh", re.compile(r"^[\u4e00-\u9fff]{2,12}?\d{1,2}月\d{1,2}日电(?:\([^)]{1,30}\))?")),
+    ("dateline-zh", re.compile(r"^(?P<dateline>" + _DATELINE_ZH + ")")),
     ("dateline-ru", re.compile(r"^[А-ЯЁ][А-ЯЁ -]{2,30}, \d{1,2} [а-яё]+\.? ?/[^/]{2,20}/")),
     (
         "dateline-en",

@@ -11,8 +11,9 @@ documents character by character:
    again on what is unique inside it.
 2. Gaps with no anchor left are aligned by similarity (Dice over character
    bigram sets) with a small dynamic programme that pairs paragraphs
-   (``pair``), recognises one reference paragraph written as two consecutive
-   witness paragraphs (``split``) and the reverse (``merge``), and leaves the
+   (``pair``), recognises one reference paragraph written as several
+   consecutive witness paragraphs (``split``, up to :data:`MAX_PIECES`, as page
+   breaks leave it) and the reverse (``merge``), and leaves the
    rest ``missing`` (reference only) or ``extra`` (witness only).
 3. Exact texts left over on both sides after that are ``moved`` too.
 
@@ -29,19 +30,22 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 LinkKind = str  # "equal" | "pair" | "split" | "merge" | "moved" | "missing" | "extra"
 
 PAIR_MIN = 0.5  # Dice similarity from which two paragraphs are one paragraph, changed
 JOIN_MIN = 0.8  # similarity a split or merge must reach, and each piece's containment
+MAX_PIECES = 8  # the most pieces a paragraph split (or merged) by page breaks is sought in
 CONTAIN_MIN = 0.8  # containment of a short paragraph in a long one that pairs them
 CONTAIN_BIGRAMS = 8  # ... when the short one has at least this many distinct bigrams
 WINDOW = 25  # paragraphs either side of the diagonal searched in a large gap
 FULL_GAP_CELLS = 10_000  # gaps up to this many (ref × witness) cells are searched in full
 _MAX_DEPTH = 64
 _NEG = -(1 << 60)  # re-anchoring depth; deeper gaps go straight to the similarity search
+_Bag = Callable[[int], frozenset[str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,30 +120,30 @@ class _Sim:
             return shared + 1
         return -1
 
-    def split(self, i: int, j: int) -> int:
-        """Score of ref ``i`` written as witness ``j`` and ``j + 1``, or -1."""
-        return _joined(
-            self.r(i), self.ref[i], self.w(j), self.w(j + 1), self.wit[j], self.wit[j + 1]
-        )
+    def contains(self, whole: frozenset[str], piece: frozenset[str]) -> bool:
+        """Whether a piece's bigrams lie mostly in the whole (a piece of a split)."""
+        return bool(piece) and len(piece & whole) / len(piece) >= JOIN_MIN
 
-    def merge(self, i: int, j: int) -> int:
-        """Score of ref ``i`` and ``i + 1`` written as witness ``j``, or -1."""
-        return _joined(
-            self.w(j), self.wit[j], self.r(i), self.r(i + 1), self.ref[i], self.ref[i + 1]
-        )
+    def split(self, i: int, js: Sequence[int]) -> int:
+        """Score of ref ``i`` written as the witness paragraphs ``js`` (in order), or -1."""
+        return _joined(self.r(i), [self.w(j) for j in js], [self.wit[j] for j in js])
+
+    def merge(self, is_: Sequence[int], j: int) -> int:
+        """Score of the ref paragraphs ``is_`` (in order) written as witness ``j``, or -1."""
+        return _joined(self.w(j), [self.r(i) for i in is_], [self.ref[i] for i in is_])
 
 
-def _joined(
-    whole: frozenset[str], whole_text: str, a: frozenset[str], b: frozenset[str], ta: str, tb: str
-) -> int:
-    if not ta or not tb:
+def _joined(whole: frozenset[str], pieces: list[frozenset[str]], texts: list[str]) -> int:
+    if not all(texts):
         return -1
-    joined = a | b | bigrams(join_texts(ta, tb)[len(ta) - 1 : len(ta) + 1])
+    joined = frozenset().union(*pieces).union(
+        *(bigrams(join_texts(a, b)[len(a) - 1 : len(a) + 1]) for a, b in pairwise(texts))
+    )
     sim = dice(whole, joined)
-    # Both pieces must belong to the whole, and together fit it better than either alone.
-    if sim < JOIN_MIN or sim <= dice(whole, a) or sim <= dice(whole, b):
+    # Every piece must belong to the whole, and together they fit it better than any alone.
+    if sim < JOIN_MIN or any(sim <= dice(whole, piece) for piece in pieces):
         return -1
-    for piece in (a, b):
+    for piece in pieces:
         if piece and len(piece & whole) / len(piece) < JOIN_MIN:
             return -1
     return len(whole & joined) + 2  # beats a pair plus a missing/extra of equal weight
@@ -257,7 +261,8 @@ class _Aligner:
             return lo, m if i == n else hi
 
         # rows[i] = (lo, score, move): score[j - lo] is the best score aligning rs[:i] with
-        # ws[:j]; move says which step got there (1 missing, 2 extra, 3 pair, 4 split, 5 merge).
+        # ws[:j]; move says which step got there: 1 missing, 2 extra, 3 pair, and
+        # 4 + 2k a split into k witness paragraphs, 5 + 2k a merge of k reference ones.
         rows: list[tuple[int, list[int], list[int]]] = []
 
         def at(i: int, j: int) -> int:
@@ -266,14 +271,18 @@ class _Aligner:
 
         sim = self.sim
 
-        def gain(step: int, i: int, j: int) -> int:
-            if step == 3:
-                return sim.pair(rs[i - 1], ws[j - 1])
-            if step == 4:
-                return sim.split(rs[i - 1], ws[j - 2])
-            if step == 5:
-                return sim.merge(rs[i - 2], ws[j - 1])
-            return 0
+        def pieces(idx: list[int], end: int, whole: frozenset[str], bag: _Bag) -> int:
+            """How many paragraphs before ``end`` in ``idx`` (consecutive in their
+            document, each mostly inside ``whole``) could be pieces of one paragraph."""
+            k = 0
+            while (
+                k < MAX_PIECES
+                and end - k - 1 >= 0
+                and (k == 0 or idx[end - k - 1] + 1 == idx[end - k])
+                and sim.contains(whole, bag(idx[end - k - 1]))
+            ):
+                k += 1
+            return k
 
         for i in range(n + 1):
             lo, hi = band(i)
@@ -281,22 +290,30 @@ class _Aligner:
             move = [0] * (hi - lo + 1)
             for j in range(lo, hi + 1):
                 best, how = (0, 0) if i == 0 and j == 0 else (_NEG, 0)
-                steps: list[tuple[int, int]] = []  # (score before the step, step)
-                if i > 0:
-                    steps.append((at(i - 1, j), 1))
-                    if j > 0:
-                        steps.append((at(i - 1, j - 1), 3))
-                    if j > 1 and ws[j - 1] == ws[j - 2] + 1:
-                        steps.append((at(i - 1, j - 2), 4))
-                    if i > 1 and j > 0 and rs[i - 1] == rs[i - 2] + 1:
-                        steps.append((at(i - 2, j - 1), 5))
-                if j > lo:
-                    steps.append((score[j - 1 - lo], 2))
-                for before, step in steps:
-                    if before > _NEG:
-                        g = gain(step, i, j)
-                        if g >= 0 and before + g > best:
-                            best, how = before + g, step
+                if i > 0 and (before := at(i - 1, j)) > best:
+                    best, how = before, 1
+                if i > 0 and j > 0 and (before := at(i - 1, j - 1)) > _NEG:
+                    g = sim.pair(rs[i - 1], ws[j - 1])
+                    if g >= 0 and before + g > best:
+                        best, how = before + g, 3
+                if i > 0 and j > 1:
+                    whole = sim.r(rs[i - 1])
+                    for k in range(2, pieces(ws, j, whole, sim.w) + 1):
+                        before = at(i - 1, j - k)
+                        if before > _NEG:
+                            g = sim.split(rs[i - 1], ws[j - k : j])
+                            if g >= 0 and before + g > best:
+                                best, how = before + g, 4 + 2 * k
+                if i > 1 and j > 0:
+                    whole = sim.w(ws[j - 1])
+                    for k in range(2, pieces(rs, i, whole, sim.r) + 1):
+                        before = at(i - k, j - 1)
+                        if before > _NEG:
+                            g = sim.merge(rs[i - k : i], ws[j - 1])
+                            if g >= 0 and before + g > best:
+                                best, how = before + g, 5 + 2 * k
+                if j > lo and (before := score[j - 1 - lo]) > best:
+                    best, how = before, 2
                 score[j - lo] = best
                 move[j - lo] = how
             rows.append((lo, score, move))
@@ -314,12 +331,14 @@ class _Aligner:
             elif how == 3:
                 links.append(Link("pair", (rs[i - 1],), (ws[j - 1],)))
                 i, j = i - 1, j - 1
-            elif how == 4:
-                links.append(Link("split", (rs[i - 1],), (ws[j - 2], ws[j - 1])))
-                i, j = i - 1, j - 2
-            elif how == 5:
-                links.append(Link("merge", (rs[i - 2], rs[i - 1]), (ws[j - 1],)))
-                i, j = i - 2, j - 1
+            elif how >= 8 and how % 2 == 0:
+                k = (how - 4) // 2
+                links.append(Link("split", (rs[i - 1],), tuple(ws[j - k : j])))
+                i, j = i - 1, j - k
+            elif how >= 9:
+                k = (how - 5) // 2
+                links.append(Link("merge", tuple(rs[i - k : i]), (ws[j - 1],)))
+                i, j = i - k, j - 1
             else:  # unreachable in a connected band; fall back to honest missing/extra
                 links.extend(Link("missing", (rs[x],)) for x in reversed(range(i)))
                 links.extend(Link("extra", (), (ws[y],)) for y in reversed(range(j)))

@@ -10,9 +10,12 @@ from hypothesis import strategies as st
 
 import made
 import made_variants
-from docwitness.compare.engine import char_diff, compare, differ, exceeds, formal_reason, spans
+from docwitness.compare.chardiff import char_diff, differ, spans
+from docwitness.compare.engine import compare
+from docwitness.compare.engine import title_like as is_title
+from docwitness.compare.verdict import exceeds
 from docwitness.model import Block, Document, Extraction, Report, WitnessReport
-from docwitness.normalise import build_document
+from docwitness.normalise import PROFILE, build_document
 from docwitness.pipeline import load_copy
 
 
@@ -98,7 +101,7 @@ def test_crlf_bom_indent_copy_differs_in_bytes_only(statement: Document, workdir
     ],
 )
 def test_formal_reason_names_the_fold_needed(a: str, b: str, reason: str) -> None:
-    assert formal_reason(a, b) == reason
+    assert PROFILE.reasons(a, b) == reason
 
 
 def test_made_statement_against_the_seed_shows_framing_split_and_the_cut_point(
@@ -211,5 +214,13 @@ def test_dropping_one_paragraph_gives_one_finding(
     k = data.draw(st.integers(0, len(ref.paragraphs) - 1))
     wit = doc([p for n, p in enumerate(paragraphs) if n != k])
     report = compare(ref, wit)
-    last = k == len(paragraphs) - 1
-    assert [(f.kind, f.ref) for f in report.findings] == [("truncation" if last else "missing", k)]
+    last = k == len(ref.paragraphs) - 1
+    titles = next(
+        (n for n, p in enumerate(ref.paragraphs) if not is_title(p.text)), len(ref.paragraphs)
+    )
+    if k == titles and not last:
+        # The body's first paragraph gone: the copy begins late, at the one after it.
+        assert [(f.kind, f.ref, f.at) for f in report.findings] == [("truncation", k + 1, "start")]
+        return
+    expected = ("truncation", k, "end") if last else ("missing", k, None)
+    assert [(f.kind, f.ref, f.at) for f in report.findings] == [expected]

@@ -54,7 +54,13 @@ def test_main_job_runs_on_a_copy_of_the_repository(tmp_path: Path) -> None:
     )
     assert proc.returncode == ExitCode.FINDINGS, proc.stderr
     assert "yunbaogao-preview: truncated" in proc.stdout
-    assert "point 十, witness ¶28: …事务中的影响力持续提升。双方 ⟂" in proc.stdout
+    assert "point 十, witness ¶28: cut after: …事务中的影响力持续提升。双方" in proc.stdout
+    # The two real copies agree where they overlap: the excerpt's one substantive
+    # finding is the cut inside point 二.
+    assert "wikisource-excerpt: truncated, coverage 19.9%, 1 substantive finding," in proc.stdout
+    excerpt = proc.stdout.split("\nwikisource-excerpt (", 1)[1].split("\n\n", 1)[0]
+    substantive = [line for line in excerpt.splitlines() if "substantive " in line]
+    assert len(substantive) == 1 and "truncation   point 二, ¶8 +55: cut after:" in substantive[0]
     assert (tmp_path / "snapshots" / "report.html").is_file()
     # The bundled snapshot is what this version records: the same record, not a new one.
     history = (
@@ -83,7 +89,8 @@ def test_main_job_runs_on_a_copy_of_the_repository(tmp_path: Path) -> None:
 
 def test_readme_shows_the_output_it_describes() -> None:
     assert "yunbaogao-preview: truncated, coverage 100.0%" in README
-    assert "point 十, witness ¶28: …事务中的影响力持续提升。双方 ⟂" in README
+    assert "point 十, witness ¶28: cut after: …事务中的影响力持续提升。双方" in README
+    assert "wikisource-excerpt: truncated, coverage 19.9%, 1 substantive finding" in README
 
 
 def test_exit_code_table_matches_the_enum() -> None:

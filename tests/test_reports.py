@@ -101,12 +101,14 @@ def test_text_leads_with_one_line_per_witness_then_findings(mixed: Report) -> No
     lines = out.splitlines()
     first = next(n for n, line in enumerate(lines) if line.startswith("made-word.txt:"))
     assert lines[first : first + 4] == [
-        "made-word.txt: variant, coverage 99.9%, 1 substantive, 0 formal, 0 formal differences",
-        "made-cut.txt: truncated, coverage 93.7%, 1 substantive, 0 formal, 0 formal differences",
-        "made-traditional.txt: identical, coverage 100.0%, 0 substantive, 0 formal, "
-        "25 formal differences",
-        "made-split.txt: equivalent, coverage 100.0%, 0 substantive, 1 formal, "
-        "0 formal differences",
+        "made-word.txt: variant, coverage 99.9%, 1 substantive finding, 0 formal findings, "
+        "0 normalised differences",
+        "made-cut.txt: truncated, coverage 93.7%, 1 substantive finding, 0 formal findings, "
+        "0 normalised differences",
+        "made-traditional.txt: identical, coverage 100.0%, 0 substantive findings, "
+        "0 formal findings, 25 normalised differences",
+        "made-split.txt: equivalent, coverage 100.0%, 0 substantive findings, 1 formal finding, "
+        "0 normalised differences",
     ]
     assert "point 四, ¶8 +4: 坚决 → 强烈" in out
     assert "point 九, ¶22 +50" in out

@@ -251,15 +251,9 @@ def _emit(reports: list[Report], args: argparse.Namespace) -> None:
 
 
 def _verdict_code(reports: list[Report], fail_on: str, changed: bool = False) -> int:
-    """1 for findings at or above ``fail_on`` (or a source change that should fail),
-    else 3 when a witness could not be read, else 0."""
-    from docwitness.compare.engine import exceeds
+    from docwitness.compare.verdict import exit_code
 
-    if changed or any(exceeds(r, fail_on) for r in reports):
-        return ExitCode.FINDINGS
-    if any(w.verdict == "unavailable" for r in reports for w in r.witnesses):
-        return ExitCode.INCOMPLETE
-    return ExitCode.OK
+    return exit_code(reports, fail_on, changed=changed)
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -283,9 +277,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
     report = pipeline.inspect_copy(args.copy, language=args.language)
     _emit([report], args)
-    (w,) = report.witnesses
-    substantive = any(f.severity == "substantive" for f in w.findings)
-    return ExitCode.FINDINGS if w.verdict == "truncated" or substantive else ExitCode.OK
+    return _verdict_code([report], "substantive")
 
 
 def _progress_printer(enabled: bool) -> Callable[[str, str], None] | None:

@@ -12,12 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from docwitness.compare.verdict import decide
 from docwitness.model import (
     Document,
     DocumentSpec,
     Finding,
     ReferenceInfo,
     Report,
+    Verdict,
     WitnessReport,
     WitnessSpec,
 )
@@ -25,59 +27,88 @@ from docwitness.normalise import PROFILE
 from docwitness.store.snapshot import display_location
 
 if TYPE_CHECKING:
+    from docwitness.single_copy import Inspection
     from docwitness.store import Store
 
 
 def assess(
-    reference: Document, witness: Document, role: str | None = None, language: str | None = None
+    reference: Document,
+    witness: Document,
+    role: str | None = None,
+    language: str | None = None,
+    reference_checks: Inspection | None = None,
 ) -> WitnessReport:
     """A witness against the reference, with the single-copy checks merged in.
 
     The reference-based findings come first; a single-copy finding is added where
     the comparison has none of its kind at the same witness paragraphs, so a copy
     cut where the reference is cut too is still flagged, and the two never repeat
-    each other.
+    each other. ``reference_checks`` is the reference's own inspection, when the
+    caller has it (a collation inspects its reference once for every witness):
+    a reference that is itself cut off makes what a witness has past its end
+    ``beyond-reference``.
     """
-    from docwitness.compare.engine import compare
-    from docwitness.single_copy import single_copy_findings
+    from docwitness.compare.engine import compare, side
+    from docwitness.single_copy import analyse
 
     unreliable = unreliable_text(witness)
     if unreliable is not None:
         # A text layer of (cid:NNN) or U+FFFD would only give a diff of garbage.
+        findings = (unreliable, *extraction_findings(witness))
         return WitnessReport(
             id=witness.witness,
             source=witness.source,
-            verdict="unreliable",
+            verdict=decide(findings),
             role=role,
             degraded=True,
             digests=witness.digests,
-            findings=(unreliable, *extraction_findings(witness)),
+            findings=findings,
             notes=("not compared: the extracted text is unreliable",),
             metadata=dict(witness.extraction.metadata),
             paragraphs=len(witness.paragraphs),
         )
-    report = compare(reference, witness, role=role)
-    own = single_copy_findings(witness, language) + extraction_findings(witness)
+    ref_checks = reference_checks or analyse(reference, language)
+    own_checks = analyse(witness, language)
+    report = compare(
+        reference,
+        witness,
+        role=role,
+        reference_cut=_cut_at_end(ref_checks),
+        ref_side=side(reference, ref_checks.frames),
+        wit_side=side(witness, own_checks.frames),
+    )
+    notes = report.notes + format_notes(witness)
+    metadata = {**own_checks.metadata, **report.metadata}
+    if report.verdict == Verdict.UNRELATED:
+        return replace(report, notes=notes, metadata=metadata)
+    own = list(own_checks.findings) + extraction_findings(witness)
     have = {(f.kind, _witness_key(f)) for f in report.findings}
-    kinds = {f.kind for f in report.findings}
+    joined = {
+        j for f in report.findings if f.kind in ("split", "merge") for j in _witness_key(f)
+    }
+    cut_at_end = any(f.kind == "truncation" and f.at == "end" for f in report.findings)
     extra = [
         f
         for f in own
         if f.kind != "extra"
         and (f.kind, _witness_key(f)) not in have
-        and not (f.kind == "truncation" and "truncation" in kinds)
+        and not (f.kind == "truncation" and cut_at_end)
+        and not (f.kind == "split" and set(_witness_key(f)) <= joined)
     ]
-    if not extra:
-        return report
     findings = report.findings + tuple(extra)
-    verdict = report.verdict
-    if any(f.kind == "truncation" for f in extra):
-        verdict = "truncated"
-    elif verdict in ("identical", "equivalent") and any(f.severity == "substantive" for f in extra):
-        verdict = "variant"
-    elif verdict == "identical":
-        verdict = "equivalent"
-    return replace(report, findings=findings, verdict=verdict)
+    return replace(
+        report, findings=findings, verdict=decide(findings), notes=notes, metadata=metadata
+    )
+
+
+def _cut_at_end(checks: Inspection) -> Finding | None:
+    """The reference's own truncation at its end, if it has one."""
+    return next((f for f in checks.findings if f.kind == "truncation" and f.at == "end"), None)
+
+
+def format_notes(doc: Document) -> tuple[str, ...]:
+    """What the extractor said of how it read the copy (a format sniffed by content)."""
+    return tuple(w for w in doc.extraction.warnings if w.startswith("format:"))
 
 
 def unreliable_text(doc: Document) -> Finding | None:
@@ -141,7 +172,11 @@ def single_copy_report(doc: Document, language: str | None = None) -> WitnessRep
 
     report = inspect_document(doc, language=language)
     found = [f for f in (unreliable_text(doc), *extraction_findings(doc)) if f is not None]
-    return replace(report, findings=report.findings + tuple(found)) if found else report
+    notes = report.notes + format_notes(doc)
+    if not found:
+        return replace(report, notes=notes)
+    findings = report.findings + tuple(found)
+    return replace(report, findings=findings, verdict=decide(findings, alone=True), notes=notes)
 
 
 def _witness_key(f: Finding) -> tuple[int, ...]:
@@ -161,9 +196,12 @@ def reference_info(doc: Document, because: str) -> ReferenceInfo:
 
 
 def document_title(doc: Document) -> str:
-    for p in doc.paragraphs:
-        if p.kind == "heading":
-            return p.text
+    """The copy's own title (never site text), else the opening of its first paragraph."""
+    from docwitness.single_copy import title_of
+
+    title = title_of(doc)
+    if title:
+        return title
     return doc.paragraphs[0].text[:80] if doc.paragraphs else ""
 
 
@@ -212,13 +250,15 @@ def choose_reference(
             why += f" (the catalogue's reference {doc.reference!r} is unavailable)"
         return officials[0], why
 
-    def completeness(x: Loaded) -> tuple[bool, int]:
-        assert x.document is not None
-        whole = inspect_document(x.document, language=language).verdict != "truncated"
-        return whole, x.document.length
+    def completeness(document: Document) -> tuple[bool, int]:
+        whole = inspect_document(document, language=language).verdict != Verdict.TRUNCATED
+        return whole, document.length
 
     # Each copy is inspected once; the winner's score is the one its reason quotes.
-    (whole, length), best = max(((completeness(x), x) for x in available), key=lambda pair: pair[0])
+    (whole, length), best = max(
+        ((completeness(x.document), x) for x in available if x.document is not None),
+        key=lambda pair: pair[0],
+    )
     state = "not judged truncated" if whole else "itself truncated: no complete copy is available"
     return best, (
         f"no official witness is available; the most complete copy "
@@ -248,6 +288,7 @@ def gap_findings(document: Document, entry: dict[str, Any] | None) -> list[Findi
                     "reason": gap["reason"],
                     "after_pages": gap["after"],
                 },
+                at="gap",
             )
         )
     return out
@@ -271,14 +312,18 @@ def archive_metadata(entry: dict[str, Any] | None) -> dict[str, str]:
 def collate_document(store: Store, doc: DocumentSpec) -> Report:
     """Every witness's latest snapshot compared with the document's reference."""
 
+    from docwitness.single_copy import analyse
+
     loaded = load_latest(store, doc)
     chosen = choose_reference(doc, loaded, doc.language)
     reports: list[WitnessReport] = []
     reference: ReferenceInfo | None = None
-    if chosen is not None:
-        ref, because = chosen
-        assert ref.document is not None
-        reference = reference_info(ref.document, because)
+    ref_doc: Document | None = None
+    ref_checks: Inspection | None = None
+    if chosen is not None and chosen[0].document is not None:
+        ref_doc = chosen[0].document
+        reference = reference_info(ref_doc, chosen[1])
+        ref_checks = analyse(ref_doc, doc.language)
     for x in loaded:
         captured = x.entry.get("time") if x.entry else None
         if x.document is None:
@@ -286,26 +331,39 @@ def collate_document(store: Store, doc: DocumentSpec) -> Report:
                 WitnessReport(
                     id=x.spec.id,
                     source=display_location(x.spec),
-                    verdict="unavailable",
+                    verdict=decide((), available=False),
                     role=x.spec.role,
                     reason=x.reason,
                 )
             )
             continue
-        if chosen is not None and x is chosen[0]:
+        alone = ref_doc is None or x.document is ref_doc
+        if alone or ref_doc is None:
+            # The reference, or a copy with no reference to compare it with (when every
+            # available copy has an unreliable text layer): judged on its own.
             own = single_copy_report(x.document, doc.language)
-            r = replace(own, role=x.spec.role, coverage=1.0, notes=("the reference", *own.notes))
+            said = ("the reference",) if x.document is ref_doc else ()
+            r = replace(own, role=x.spec.role, coverage=1.0 if said else None)
+            r = replace(r, notes=(*said, *own.notes))
         else:
-            assert chosen is not None and chosen[0].document is not None
-            r = assess(chosen[0].document, x.document, role=x.spec.role, language=doc.language)
+            r = assess(
+                ref_doc,
+                x.document,
+                role=x.spec.role,
+                language=doc.language,
+                reference_checks=ref_checks,
+            )
         meta = dict(r.metadata)
         if x.spec.origin:
             meta.setdefault("url", x.spec.origin)
         meta.update(archive_metadata(x.entry))
         gaps = gap_findings(x.document, x.entry)
         if gaps:
-            r = replace(r, findings=r.findings + tuple(gaps), verdict="truncated")
+            findings = r.findings + tuple(gaps)
+            r = replace(r, findings=findings, verdict=decide(findings, alone=alone))
         reports.append(replace(r, captured=captured, metadata=meta))
+    # A copy of another document is what a reader must see first.
+    reports.sort(key=lambda w: w.verdict != Verdict.UNRELATED)
     return Report(
         document_id=doc.id,
         document_title=doc.title,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
@@ -265,6 +266,7 @@ class Finding:
     rule: str | None = None
     evidence: tuple[str, ...] = ()
     detail: dict[str, Any] = field(default_factory=dict, compare=False)
+    at: str | None = None  # a truncation's place: "start", "end" or "gap"
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,7 +303,23 @@ class AlignedRow:
     point: str | None = None
 
 
-Verdict = Literal["identical", "equivalent", "variant", "truncated", "unavailable", "complete"]
+class Verdict(StrEnum):
+    """What one witness amounts to; :func:`docwitness.compare.verdict.decide` decides it."""
+
+    IDENTICAL = "identical"  # the same canonical text, paragraph for paragraph
+    EQUIVALENT = "equivalent"  # formal findings only
+    VARIANT = "variant"  # a substantive finding other than a cut
+    TRUNCATED = "truncated"  # the copy stops early, or begins late
+    UNRELATED = "unrelated"  # too little of it aligns with the reference: another document
+    UNRELIABLE = "unreliable"  # its text layer cannot be trusted; not compared
+    UNAVAILABLE = "unavailable"  # it could not be read
+    COMPLETE = "complete"  # a copy judged on its own with nothing substantive found
+    CHANGED = "changed"  # otherwise in order, but its text changed since its last snapshot
+
+    @property
+    def ok(self) -> bool:
+        """Whether the verdict is a clean bill (a report shows it without alarm)."""
+        return self in (Verdict.IDENTICAL, Verdict.EQUIVALENT, Verdict.COMPLETE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,7 +328,7 @@ class WitnessReport:
 
     id: str
     source: str
-    verdict: str
+    verdict: Verdict
     role: str | None = None
     coverage: float | None = None
     degraded: bool = False

@@ -23,7 +23,6 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -127,9 +126,7 @@ class Profile:
         """Why two readings differ once folded: the folds needed, "+"-joined.
 
         A fold is needed when applying all the others still leaves the readings
-        apart. When the readings differ in more than folds (a variant stands in
-        them too), a fold is needed when it changes one reading otherwise than
-        the other. None singled out is "other".
+        apart; none singled out is "other".
         """
         needed = []
         for name, _ in self.folds:
@@ -139,14 +136,7 @@ class Profile:
                     x, y = fold(x), fold(y)
             if x != y:
                 needed.append(name)
-        if len(needed) == len(self.folds):  # not formal alone: compare what each fold touches
-            needed = [name for name, fold in self.folds if _touched(fold, a) != _touched(fold, b)]
         return "+".join(needed) if needed else "other"
-
-
-def _touched(fold: Callable[[str], str], text: str) -> Counter[str]:
-    """The characters of ``text`` that ``fold`` changes, counted."""
-    return Counter(ch for ch in set(text) if fold(ch) != ch for _ in range(text.count(ch)))
 
 
 PROFILE = Profile(

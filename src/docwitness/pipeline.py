@@ -20,6 +20,7 @@ from docwitness.collate import (
     reference_info,
     single_copy_report,
 )
+from docwitness.compare.verdict import decide
 from docwitness.errors import CaptureError, StoreError, UsageError
 from docwitness.model import (
     Capture,
@@ -27,6 +28,7 @@ from docwitness.model import (
     DocumentSpec,
     Finding,
     Report,
+    Verdict,
 )
 from docwitness.normalise import PROFILE
 from docwitness.store import snapshot
@@ -262,7 +264,7 @@ def check(
                 witnesses.append(w)
                 continue
             if not r.ok:
-                if w.verdict == "unavailable":
+                if w.verdict == Verdict.UNAVAILABLE:
                     w = replace(w, reason=r.reason)
                 elif r.status == "incomplete":  # recorded from the pages it has
                     w = replace(w, notes=(f"incomplete: {r.reason}", *w.notes))
@@ -272,14 +274,9 @@ def check(
                 continue
             changes = change_findings(store, doc, r)
             if changes:
-                verdict = w.verdict
-                if any(f.severity == "substantive" for f in changes) and verdict in (
-                    "identical",
-                    "equivalent",
-                    "complete",
-                ):
-                    verdict = "changed"
-                w = replace(w, findings=tuple(changes) + w.findings, verdict=verdict)
+                findings = tuple(changes) + w.findings
+                alone = report.reference is None or w.id == report.reference.id
+                w = replace(w, findings=findings, verdict=decide(findings, alone=alone))
             witnesses.append(w)
         reports.append(replace(report, witnesses=tuple(witnesses), kind="check"))
     return CheckResult(fetched, reports)

@@ -146,7 +146,7 @@ def head_words(text: str, rules: LanguageRules) -> str:
 CUT_OFF_MARKERS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("preview-ended", "zh", re.compile(r"预览已结束|试读结束|预览结束")),
     ("read-full-text", "zh", re.compile(r"点击查看全文|阅读全文|展开全文|查看全文|全文阅读")),
-    ("to-be-continued", "zh", re.compile(r"未完待续")),
+    ("to-be-continued", "zh", re.compile(r"未完待续|[(（\[【](?:未完|待续|未完待续)[)）\]】]")),
     ("next-page", "zh", re.compile(r"下一页")),
     ("read-more", "en", re.compile(r"\bread more\b|\bcontinue reading\b|\bshow more\b", re.I)),
     ("to-be-continued", "en", re.compile(r"\bto be continued\b", re.I)),
@@ -157,8 +157,11 @@ CUT_OFF_MARKERS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     # A paragraph that is nothing but an ellipsis stands where text was left out.
     ("trailing-ellipsis", "*", re.compile(r"^(?:…|\.|\s)+$")),
 )
-# Markers sit in short lines; a long paragraph that happens to say "阅读全文" is text.
+# Markers sit in short lines; a long paragraph that happens to say "阅读全文" is text,
+# and so is a line whose marker follows more than a few words (the document's last
+# words with "(未完)" glued on: see :func:`glued_cut_off_marker`).
 CUT_OFF_MAX_LEN = 80
+CUT_OFF_LEAD = 16
 
 # The body itself ending in a run of ellipsis points ("……", "...") marks text left
 # out; a single "…" may close a sentence.
@@ -171,7 +174,7 @@ def cut_off_marker(text: str) -> tuple[str, str] | None:
         return None
     for name, _language, pattern in CUT_OFF_MARKERS:
         m = pattern.search(text)
-        if m:
+        if m and m.start() <= CUT_OFF_LEAD:
             return name, m.group(0).strip() or text
     return None
 
@@ -424,7 +427,12 @@ def frame(text: str, *, opening: bool = False) -> Frame:
 
 
 def frames(texts: list[str]) -> list[Frame]:
-    """The framing of each paragraph of a copy (canonical texts, in order)."""
+    """The framing of each paragraph of a copy (canonical texts, in order).
+
+    The body's last paragraph also loses what a cut left glued to its end: an
+    ellipsis ("……", "...") or a "read on" marker ("阅读全文", "(未完)"), each a piece
+    named ``trailing-ellipsis`` or ``cut-off-marker``.
+    """
     out: list[Frame] = []
     opening = 0
     for text in texts:
@@ -432,7 +440,30 @@ def frames(texts: list[str]) -> list[Frame]:
         if f.rule is None:
             opening += 1
         out.append(f)
+    last = next((k for k in range(len(out) - 1, -1, -1) if out[k].rule is None), None)
+    if last is not None:
+        core, cut = cut_tail(out[last].core)
+        if cut:
+            out[last] = Frame(None, core, out[last].pieces + tuple(cut))
     return out
+
+
+def cut_tail(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """``text`` without the ellipses and "read on" markers glued to its end, and those
+    (rule, text), in the order they stand; the text is never emptied."""
+    found: list[tuple[str, str]] = []
+    while True:
+        glued = glued_cut_off_marker(text)
+        if glued is not None and glued[2] > 0:
+            found.insert(0, ("cut-off-marker", text[glued[2] :].strip()))
+            text = text[: glued[2]].rstrip()
+            continue
+        m = TRAILING_ELLIPSIS.search(text)
+        if m and m.start() > 0:
+            found.insert(0, ("trailing-ellipsis", m.group(0)))
+            text = text[: m.start()].rstrip()
+            continue
+        return text, found
 
 
 # --------------------------------------------------------------------------- the copy's claims

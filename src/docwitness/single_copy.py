@@ -30,11 +30,13 @@ what a misnumbered point stands for ("1." after "九、" stands where 十 belong
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
 from docwitness import rules as R
+from docwitness.compare.verdict import decide
 from docwitness.errors import ExtractionError
 from docwitness.model import AlignedRow, Document, Finding, Paragraph, WitnessReport
 from docwitness.outline import Marker, Point, label_in_style, parse_marker, read_points
@@ -73,20 +75,20 @@ class Inspection:
     findings: tuple[Finding, ...]
     notes: tuple[str, ...]
     metadata: dict[str, str] = field(default_factory=dict)
+    frames: tuple[R.Frame, ...] = ()  # each paragraph's framing (:func:`docwitness.rules.frames`)
 
     @property
     def truncated(self) -> bool:
         return any(f.kind == "truncation" for f in self.findings)
 
 
-def boilerplate_paragraphs(doc: Document) -> dict[int, str]:
+def boilerplate_paragraphs(
+    doc: Document, framed: Sequence[R.Frame] | None = None
+) -> dict[int, str]:
     """Paragraph index → the boilerplate rule it matches, for every such paragraph."""
-    out: dict[int, str] = {}
-    for p in doc.paragraphs:
-        rule = R.boilerplate_rule(p.text)
-        if rule is not None:
-            out[p.index] = rule
-    return out
+    if framed is None:
+        framed = R.frames([p.text for p in doc.paragraphs])
+    return {i: f.rule for i, f in enumerate(framed) if f.rule is not None}
 
 
 def body_range(doc: Document, boilerplate: dict[int, str] | None = None) -> range:
@@ -122,7 +124,8 @@ def analyse(doc: Document, language: str | None = None) -> Inspection:
         rules = R.LANGUAGES[code]
         if language:
             notes.append(f"no rules for language {language!r}; used {rules.name} rules by script")
-    marks = boilerplate_paragraphs(doc)
+    framed = R.frames([p.text for p in doc.paragraphs])
+    marks = boilerplate_paragraphs(doc, framed)
     body = body_range(doc, marks)
     text_paras = [doc.paragraphs[i] for i in body if i not in marks]
     outline = read_outline(text_paras, rules)
@@ -157,7 +160,8 @@ def analyse(doc: Document, language: str | None = None) -> Inspection:
         outline=outline,
         findings=tuple(findings),
         notes=tuple(notes),
-        metadata=_claims(doc, marks, text_paras),
+        metadata=_claims(doc, marks, text_paras, framed),
+        frames=tuple(framed),
     )
 
 
@@ -169,16 +173,10 @@ def single_copy_findings(doc: Document, language: str | None = None) -> list[Fin
 def inspect_document(doc: Document, *, language: str | None = None) -> WitnessReport:
     """A report on one copy with no reference: verdict, findings, claims, notes."""
     result = analyse(doc, language)
-    if result.truncated:
-        verdict = "truncated"
-    elif any(f.severity == "substantive" for f in result.findings):
-        verdict = "variant"
-    else:
-        verdict = "complete"
     return WitnessReport(
         id=doc.witness,
         source=doc.source,
-        verdict=verdict,
+        verdict=decide(result.findings, alone=True),
         digests=doc.digests,
         findings=result.findings,
         notes=result.notes,
@@ -293,6 +291,7 @@ def _truncation_finding(
         rule=names[0],
         evidence=tuple(f"{n}: {t}" for n, t, _ in evidence),
         detail=detail,
+        at="end",
     )
 
 
@@ -454,29 +453,48 @@ def _contents(paras: list[Paragraph]) -> tuple[set[int], tuple[int, str] | None]
 # --------------------------------------------------------------------------- claims
 
 
-def _claims(doc: Document, marks: dict[int, str], text_paras: list[Paragraph]) -> dict[str, str]:
-    """The copy's claims about itself: title, date line, dateline."""
+def title_of(doc: Document, framed: Sequence[R.Frame] | None = None) -> str | None:
+    """The copy's own title: its first heading, or its first short unpunctuated
+    paragraph that is not site text, with any dateline or label taken off. Never
+    site text ("跳转到内容" is a link, not a title)."""
+    if framed is None:
+        framed = R.frames([p.text for p in doc.paragraphs[:12]])
+    candidates = [(p, f) for p, f in zip(doc.paragraphs, framed, strict=False)]
+    for p, f in candidates:
+        if p.kind == "heading" and f.rule is None:
+            return f.core
+    for _, f in candidates:
+        if f.rule is None or f.rule == "heading-echo":
+            if title_like(f.core) and parse_marker(f.core) is None:
+                return f.core
+            if f.rule is None:
+                break  # the body has begun
+    return None
+
+
+def _claims(
+    doc: Document, marks: dict[int, str], text_paras: list[Paragraph], framed: Sequence[R.Frame]
+) -> dict[str, str]:
+    """The copy's claims about itself: title, date, source, editor, dateline."""
     claims = dict(doc.extraction.metadata)
     if "title" not in claims:
-        headings = [p for p in text_paras if p.kind == "heading"]
-        echoes = [p for i, p in enumerate(doc.paragraphs) if marks.get(i) == "heading-echo"]
-        if headings:
-            claims["title"] = headings[0].text
-        elif (
-            text_paras
-            and title_like(text_paras[0].text)
-            and parse_marker(text_paras[0].text) is None
-        ):
-            claims["title"] = text_paras[0].text
-        elif echoes:
-            claims["title"] = echoes[0].text.rsplit("(", 1)[0].strip()
-    if "date" not in claims:
-        dates = [doc.paragraphs[i].text for i, rule in sorted(marks.items()) if rule == "date-line"]
-        if dates:
-            claims["date"] = dates[0]
+        title = title_of(doc, framed)
+        if title:
+            claims["title"] = title
+    for i, rule in sorted(marks.items()):
+        text = doc.paragraphs[i].text
+        if rule == "date-line" and "date" not in claims:
+            claims["date"] = text
+        elif rule == "byline":
+            for key, value in (R.parse_byline(text) or {}).items():
+                if key != "pager":
+                    claims.setdefault(key, value)
+        elif rule == "dateline":
+            claims.setdefault("dateline", text)
     if "dateline" not in claims:
         for p in text_paras[:6]:
-            found = R.dateline(p.text)
+            glued = next((t for rule, t in framed[p.index].pieces if rule == "dateline"), None)
+            found = R.dateline(glued or p.text)
             if found is not None:
                 claims["dateline"] = found[1]
                 break

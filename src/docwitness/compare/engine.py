@@ -1,45 +1,59 @@
 """Alignment + character diffs → classified findings for one witness against the reference.
 
-:func:`compare` aligns the two documents' canonical paragraphs
-(:mod:`docwitness.compare.align`), runs diff-match-patch inside each aligned pair only
-(``Diff_Timeout = 0``: a diff is never cut short, so it never depends on the
-machine's speed), and classifies what it sees:
+:func:`compare` reads each copy's framing first (:func:`docwitness.rules.frames`:
+site text, datelines, bylines and labels are the publisher's, not the
+document's), aligns the two documents' paragraphs on what is left
+(:mod:`docwitness.compare.align`), pairs paragraphs left over anywhere in the
+document by similarity (moved and edited), runs diff-match-patch inside each
+aligned pair only (:mod:`docwitness.compare.chardiff`), and classifies what it
+sees:
 
-* ``truncation`` — the witness's text ends before the reference's (a paragraph
-  cut short at its end, or reference paragraphs left after its last one);
-* ``missing`` / ``extra`` — paragraphs with no counterpart; ``boilerplate`` when
-  :func:`docwitness.rules.boilerplate_rule` says it is framing or site text;
-* ``variant`` — the smallest differing spans of an aligned pair, read from the
-  efficiency-cleaned diff (semantic cleanup glues Han characters into long
-  runs, so it is used for display only, in :attr:`AlignedRow.ops`);
-* ``moved``; ``split`` / ``merge`` and ``numbering`` (formal).
+* ``truncation`` — the witness stops early (``at: "end"``, placed in the
+  reference paragraph where it stops, with the offset inside it, whatever
+  ellipsis or "read on" marker follows) or begins late (``at: "start"``, naming
+  the first point present and what is absent);
+* ``missing`` / ``extra`` — paragraphs with no counterpart; formal and marked
+  ``boilerplate`` when they are framing or site text, or a second copy of the
+  title (a heading echo);
+* ``variant`` — the smallest differing spans of an aligned pair; a span that is
+  one reading in two scripts (著/着, converted either way with OpenCC's
+  Simplified, Traditional, Taiwan and Hong Kong tables) is a formal difference
+  with reason ``script``, never a variant;
+* ``moved`` (a paragraph out of order, with its variants if it was edited too);
+  ``split`` / ``merge`` in any number of pieces and ``numbering`` (formal);
+* ``beyond-reference`` (formal) — when the reference itself is cut off, what the
+  witness has past the reference's end, which nothing could be checked against;
+* ``unrelated`` — too little of the witness aligns with the reference: it is a
+  copy of another document (see :data:`UNRELATED_SHARE`), and that is its one
+  finding.
 
 Paragraphs equal once canonical but different as extracted are not findings:
-they are :class:`FormalDifference` records, with both readings and the reason.
-Severity and verdict follow the issue: identical, equivalent (formal findings
-only), variant, truncated. :func:`exceeds` answers ``--fail-on``.
+they are :class:`FormalDifference` records, with both readings and the reason;
+so are the normalised differences inside paragraphs that also hold a variant.
+The verdict is :func:`docwitness.compare.verdict.decide`'s.
 """
 
 from __future__ import annotations
 
-import functools
-import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import Any
 
 from docwitness.compare.align import Link, align, join_texts
+from docwitness.compare.chardiff import Ops, Span, char_diff, display_ops, spans
+from docwitness.compare.verdict import decide
 from docwitness.model import (
     AlignedRow,
     Document,
     Finding,
     FormalDifference,
     Paragraph,
-    Report,
     Severity,
     WitnessReport,
 )
-from docwitness.rules import boilerplate_rule
+from docwitness.normalise import PROFILE, normalise_text, same_in_script
+from docwitness.rules import Frame, frame, frames
 
 SEVERITY: dict[str, Severity] = {
     "truncation": "substantive",
@@ -47,130 +61,98 @@ SEVERITY: dict[str, Severity] = {
     "extra": "substantive",
     "variant": "substantive",
     "moved": "substantive",
+    "unrelated": "substantive",
     "split": "formal",
     "merge": "formal",
     "numbering": "formal",
+    "beyond-reference": "formal",
 }
-FAIL_ON: tuple[str, ...] = ("substantive", "formal", "any")
 EXCERPT = 30  # canonical characters of a reference paragraph quoted as ``ref_excerpt``
 CONTEXT = 8  # characters of context either side of a variant
 QUOTE = 40  # characters quoted from a paragraph in a truncation or split finding
+SCRIPT_CONTEXT = 2  # characters either side of a span that a script conversion reads with it
 
-Ops = list[tuple[int, str]]
+# A copy is of another document when under UNRELATED_SHARE of its own text lies in
+# stretches that align with the reference and under UNRELATED_COVERAGE of the
+# reference is found in it: a fragment of the document aligns almost wholly, and
+# a page that carries the whole document among other text covers the reference.
+UNRELATED_SHARE = 0.2
+UNRELATED_COVERAGE = 0.5
+# Paragraphs left unmatched on both sides are paired anywhere in the document from
+# this similarity (rapidfuzz's normalised Indel ratio, 0–100) up.
+SIMILAR_MIN = 60.0
+SIMILAR_CELLS = 1_000_000  # the most (missing × extra) pairs the similarity search scores
 
-
-@functools.lru_cache(maxsize=1)
-def differ() -> Any:
-    """The shared diff-match-patch instance, with its time limit off."""
-    from diff_match_patch import diff_match_patch  # imported here: only collation needs it
-
-    dmp = diff_match_patch()
-    dmp.Diff_Timeout = 0  # never give up: a timed-out diff silently returns one big change
-    return dmp
-
-
-def char_diff(a: str, b: str) -> Ops:
-    """The character diff of ``a`` → ``b``, efficiency-cleaned: small, exact spans."""
-    dmp = differ()
-    ops: Ops = dmp.diff_main(a, b, False)
-    dmp.diff_cleanupEfficiency(ops)
-    return [(int(op), text) for op, text in ops]
+# Rules of glued framing that say the copy was cut: they are the truncation's evidence.
+_CUT_PIECES = ("cut-off-marker", "trailing-ellipsis")
+_TITLE_MAX = 150
 
 
-def display_ops(ops: Ops) -> tuple[tuple[int, str], ...]:
-    """``ops`` semantically cleaned, for a human to read side by side."""
-    shown = list(ops)
-    differ().diff_cleanupSemantic(shown)
-    return tuple((int(op), text) for op, text in shown)
+def title_like(text: str) -> bool:
+    """Short and unpunctuated: a title or heading, which alone does not make a body."""
+    return len(text) <= _TITLE_MAX and not any(ch in text for ch in "。,;:!?、，")
 
 
 @dataclass(frozen=True, slots=True)
-class Span:
-    """One run of changes between two equalities: positions in ``a`` and ``b`` and readings."""
+class Side:
+    """One copy as the comparison reads it: its paragraphs and their framing."""
 
-    a_start: int
-    a_end: int
-    b_start: int
-    b_end: int
+    doc: Document
+    frames: tuple[Frame, ...]
 
+    @property
+    def paragraphs(self) -> tuple[Paragraph, ...]:
+        return self.doc.paragraphs
 
-def spans(ops: Ops) -> list[Span]:
-    """The changed spans of a diff, each a maximal run of deletions and insertions."""
-    out: list[Span] = []
-    pa = pb = 0
-    start: tuple[int, int] | None = None
-    for op, text in ops:
-        if op == 0:
-            if start is not None:
-                out.append(Span(start[0], pa, start[1], pb))
-                start = None
-            pa += len(text)
-            pb += len(text)
-            continue
-        if start is None:
-            start = (pa, pb)
-        if op < 0:
-            pa += len(text)
-        else:
-            pb += len(text)
-    if start is not None:
-        out.append(Span(start[0], pa, start[1], pb))
-    return out
+    def boilerplate(self, i: int) -> bool:
+        return self.frames[i].rule not in (None, "heading-echo")
 
+    def core(self, i: int) -> str:
+        return self.frames[i].core
 
-# --------------------------------------------------------------------------- formal reasons
+    def raw_core(self, i: int) -> str:
+        """The paragraph as extracted, with the same glued framing taken off."""
+        p, f = self.paragraphs[i], self.frames[i]
+        if not f.pieces:
+            return p.raw
+        return frame(p.raw.strip(), opening=True).core
 
-_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
-_QUOTES = {ord(c): '"' for c in "“”„‟«»「」〝〞\u301f＂"} | {ord(c): "'" for c in "‘’‚‛『』＇"}
-_INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060\u00ad\u180e"
+    def alignment_texts(self, tag: str) -> list[str]:
+        """The texts the paragraphs are aligned on: each paragraph's core, but site
+        text and framing never pair with anything (each gets a text of its own), nor
+        does a labelled heading echo when the copy has the title itself too."""
+        plain = {f.core for f in self.frames if f.rule is None}
+        return [
+            f"\x00{tag}{i}"
+            if self.boilerplate(i) or (f.rule == "heading-echo" and f.core in plain)
+            else f.core
+            for i, f in enumerate(self.frames)
+        ]
 
 
-def _no_space(text: str) -> str:
-    return "".join(ch for ch in text if not ch.isspace() and ch not in _INVISIBLE)
+def side(doc: Document, framed: Sequence[Frame] | None = None) -> Side:
+    """``doc`` read for comparison (``framed`` when its frames are already known)."""
+    return Side(doc, tuple(framed) if framed is not None else tuple(frames(_texts(doc))))
 
 
-def _steps() -> dict[str, Callable[[str], str]]:
-    from docwitness.normalise import to_simplified
-
-    return {
-        "whitespace": _no_space,
-        "width": lambda t: unicodedata.normalize("NFC", t).translate(_WIDTH),
-        "quotes": lambda t: t.translate(_QUOTES),
-        "script": to_simplified,
-    }
-
-
-def formal_reason(a: str, b: str) -> str:
-    """Why two readings with one canonical form differ: the folds that are needed.
-
-    A fold is needed when applying all the others still leaves the readings
-    apart; several needed folds are joined with "+", none singled out is "other".
-    """
-    steps = _steps()
-    needed = []
-    for name in steps:
-        x, y = a, b
-        for other, fold in steps.items():
-            if other != name:
-                x, y = fold(x), fold(y)
-        if x != y:
-            needed.append(name)
-    return "+".join(needed) if needed else "other"
-
-
-# --------------------------------------------------------------------------- comparison
+def _texts(doc: Document) -> list[str]:
+    return [p.text for p in doc.paragraphs]
 
 
 class _Collation:
     """The state of one comparison: findings, rows, formal differences, covered characters."""
 
-    def __init__(self, reference: Document, witness: Document) -> None:
-        self.ref = reference.paragraphs
-        self.wit = witness.paragraphs
+    def __init__(self, ref: Side, wit: Side) -> None:
+        self.r = ref
+        self.w = wit
+        self.ref = ref.paragraphs
+        self.wit = wit.paragraphs
         self.findings: list[Finding] = []
         self.rows: list[AlignedRow] = []
         self.formal: list[FormalDifference] = []
-        self.covered = 0
+        self.covered = 0  # reference characters found in the witness
+        self.covered_w = 0  # witness characters found in the reference
+        self.beyond: list[tuple[int, int]] = []  # (witness paragraph, characters) past the ref
 
     def finding(self, kind: str, ref: int | None, **fields: Any) -> None:
         p = self.ref[ref] if ref is not None else None
@@ -186,29 +168,61 @@ class _Collation:
             )
         )
 
-    def equal(self, i: int, j: int) -> None:
-        rp, wp = self.ref[i], self.wit[j]
-        self.covered += len(rp.text)
-        kind = "equal"
-        if rp.raw != wp.raw:
-            kind = "formal"
-            self.formal.append(
-                FormalDifference(i, j, rp.raw, wp.raw, formal_reason(rp.raw, wp.raw))
-            )
-        self.rows.append(AlignedRow(kind, (i,), (j,), rp.text, wp.text, ((0, rp.text),)))
+    def formal_difference(self, link: Link, equal: bool) -> None:
+        """Record what the normalisation removed between the paragraphs of ``link``.
 
-    def content(self, link: Link, last: bool) -> tuple[int, int] | None:
-        """Diff an aligned pair, split or merge; return (ref, offset) if the witness stops in it."""
+        For paragraphs equal once canonical, the folds that make them so. For a
+        pair that also holds a variant, the extracted readings are diffed and each
+        differing span that one fold or a script conversion makes equal names its
+        reason; the spans the variants stand in are theirs, not formal.
+        """
+        a = "".join(self.r.raw_core(i) for i in link.ref)
+        b = "".join(self.w.raw_core(j) for j in link.witness)
+        if a == b:
+            return
+        if equal:
+            reason = PROFILE.reasons(a, b)
+        else:
+            needed: set[str] = set()
+            for s in spans(char_diff(a, b)):
+                x, y = a[s.a_start : s.a_end], b[s.b_start : s.b_end]
+                cx, cy = normalise_text(x), normalise_text(y)
+                if cx == cy:
+                    needed.update(PROFILE.reasons(x, y).split("+"))
+                elif cx and cy and same_in_script(cx, cy):
+                    needed.add("script")
+            needed.discard("other")
+            if not needed:
+                return  # the readings differ only where a variant is reported
+            reason = "+".join(name for name, _ in PROFILE.folds if name in needed)
+        self.formal.append(FormalDifference(link.ref[0], link.witness[0], a, b, reason))
+
+    def equal(self, i: int, j: int) -> None:
+        core = self.r.core(i)
+        self.covered += len(core)
+        self.covered_w += len(core)
+        link = Link("equal", (i,), (j,))
+        raw_differs = self.r.raw_core(i) != self.w.raw_core(j)
+        if raw_differs:
+            self.formal_difference(link, equal=True)
+        kind = "formal" if raw_differs else "equal"
+        self.rows.append(AlignedRow(kind, (i,), (j,), core, core, ((0, core),)))
+
+    def content(
+        self, link: Link, last: bool, ref_cut: bool
+    ) -> tuple[int, int] | None:
+        """Diff an aligned pair, split, merge or edited move; return (ref, offset) if the
+        witness stops inside it."""
         rps = [self.ref[i] for i in link.ref]
         wps = [self.wit[j] for j in link.witness]
-        a, a_starts = _join_all([p.text for p in rps])
-        b, b_starts = _join_all([p.text for p in wps])
+        a, a_starts = _join_all([self.r.core(i) for i in link.ref])
+        b, b_starts = _join_all([self.w.core(j) for j in link.witness])
         if link.kind == "pair" and a == b:
             self.equal(link.ref[0], link.witness[0])
             return None
         a_shift = b_shift = 0
-        kind = "variant"
-        if link.kind == "pair" and rps[0].marker != wps[0].marker:
+        kind = link.kind if link.kind in ("split", "merge", "moved") else "variant"
+        if link.kind in ("pair", "moved") and rps[0].marker != wps[0].marker:
             rp, wp = rps[0], wps[0]
             self.finding(
                 "numbering",
@@ -222,12 +236,18 @@ class _Collation:
                 detail={"ref_marker": rp.marker, "witness_marker": wp.marker},
             )
             # The marker is present, numbered otherwise: it counts as covered.
-            a_shift, b_shift = len(rp.text) - len(rp.body), len(wp.text) - len(wp.body)
+            a_shift = len(rp.marker or "") if a.startswith(rp.marker or "\x00") else 0
+            b_shift = len(wp.marker or "") if b.startswith(wp.marker or "\x00") else 0
+            while a_shift < len(a) and a[a_shift] == " ":
+                a_shift += 1
+            while b_shift < len(b) and b[b_shift] == " ":
+                b_shift += 1
             self.covered += a_shift
-            kind = "numbering"
-        elif link.kind in ("split", "merge"):
-            kind = link.kind
-            self._join_finding(link, rps, wps)
+            self.covered_w += b_shift
+            if kind == "variant":
+                kind = "numbering"
+        if link.kind in ("split", "merge"):
+            self._join_finding(link)
         ops = char_diff(a[a_shift:], b[b_shift:])
         found = spans(ops)
         stop: tuple[int, int] | None = None
@@ -235,10 +255,32 @@ class _Collation:
             # The witness's last text ends where the reference goes on: a cut, not a variant.
             cut = found.pop()
             stop = _locate(a_starts, link.ref, cut.a_start + a_shift)
+        elif (
+            last
+            and ref_cut
+            and found
+            and ops[-1][0] > 0
+            and found[-1].a_start == len(a) - a_shift
+        ):
+            # The reference stops here and the witness goes on: nothing to check it against.
+            past = found.pop()
+            self.beyond.append((link.witness[-1], past.b_end - past.b_start))
         for s in found:
-            kind = "variant"
+            if self._script(a, b, s, a_shift, b_shift):
+                self.covered += s.a_end - s.a_start
+                self.covered_w += s.b_end - s.b_start
+                continue
+            if kind in ("variant", "numbering") or link.kind == "pair":
+                kind = "variant"
             self._variant(a, b, s, a_shift, b_shift, a_starts, b_starts, link)
-        self.covered += sum(len(t) for op, t in ops if op == 0)
+        if kind == "numbering" and not found:
+            kind = "numbering"
+        elif kind == "variant" and not any(f.kind == "variant" for f in self._since(link)):
+            kind = "formal"  # every span was one reading in two scripts
+        same = sum(len(t) for op, t in ops if op == 0)
+        self.covered += same
+        self.covered_w += same
+        self.formal_difference(link, equal=False)
         self.rows.append(
             AlignedRow(
                 kind,
@@ -251,24 +293,58 @@ class _Collation:
         )
         return stop
 
-    def _join_finding(self, link: Link, rps: list[Paragraph], wps: list[Paragraph]) -> None:
-        pieces, whole = (wps, rps[0]) if link.kind == "split" else (rps, wps[0])
-        at = len(pieces[0].text)
-        first, second = pieces[0].text, pieces[1].text
+    def _since(self, link: Link) -> list[Finding]:
+        """The findings made so far about the witness paragraphs of ``link``."""
+        mine = set(link.witness)
+        out = []
+        for f in reversed(self.findings):
+            ws = f.witness if isinstance(f.witness, tuple) else (f.witness,)
+            if not mine & set(ws):
+                break
+            out.append(f)
+        return out
+
+    def _script(self, a: str, b: str, s: Span, a_shift: int, b_shift: int) -> bool:
+        """Whether span ``s`` is one reading in two scripts (read with a little context,
+        as OpenCC converts phrase by phrase)."""
+        a0, a1 = s.a_start + a_shift, s.a_end + a_shift
+        b0, b1 = s.b_start + b_shift, s.b_end + b_shift
+        if not (a1 > a0 and b1 > b0) or a[a0:a1].isascii() or b[b0:b1].isascii():
+            return False
+        if same_in_script(a[a0:a1], b[b0:b1]):
+            return True
+        c = SCRIPT_CONTEXT
+        left = a[max(0, a0 - c) : a0]
+        right = a[a1 : a1 + c]
+        if b[max(0, b0 - len(left)) : b0] != left or b[b1 : b1 + len(right)] != right:
+            return False
+        return same_in_script(left + a[a0:a1] + right, left + b[b0:b1] + right)
+
+    def _join_finding(self, link: Link) -> None:
+        """A split (one reference paragraph as several witness ones) or a merge."""
+        split = link.kind == "split"
+        idx = link.witness if split else link.ref
+        texts = [self.w.core(j) if split else self.r.core(i) for i, j in _pieces(link)]
+        mended, starts = _join_all(texts)
+        joins = [a[-QUOTE // 2 :] + "\n" + b[: QUOTE // 2] for a, b in pairwise(texts)]
+        at = starts[1] if len(starts) > 1 else len(mended)
+        whole_text = mended[max(0, at - QUOTE // 2) : at + QUOTE // 2]
         self.finding(
             link.kind,
             link.ref[0],
             witness=link.witness if len(link.witness) > 1 else link.witness[0],
-            ref_text=whole.text[max(0, at - QUOTE // 2) : at + QUOTE // 2]
-            if link.kind == "split"
-            else first[-QUOTE // 2 :] + "\n" + second[: QUOTE // 2],
-            witness_text=first[-QUOTE // 2 :] + "\n" + second[: QUOTE // 2]
-            if link.kind == "split"
-            else whole.text[max(0, at - QUOTE // 2) : at + QUOTE // 2],
+            ref_text=whole_text if split else joins[0],
+            witness_text=joins[0] if split else whole_text,
             offset=at,
             rule="joined-text",
-            evidence=(first[-QUOTE // 2 :], second[: QUOTE // 2]),
-            detail={"pieces": [len(first), len(second)]},
+            evidence=(texts[0][-QUOTE // 2 :], texts[1][: QUOTE // 2])
+            if len(texts) == 2
+            else tuple(j.replace("\n", " | ") for j in joins),
+            detail={
+                "pieces": [len(t) for t in texts],
+                "mended": mended,
+                "paragraphs": list(idx),
+            },
         )
 
     def _variant(
@@ -300,6 +376,13 @@ class _Collation:
         )
 
 
+def _pieces(link: Link) -> list[tuple[int, int]]:
+    """(ref, witness) index pairs over the pieces of a split or merge."""
+    if link.kind == "split":
+        return [(link.ref[0], j) for j in link.witness]
+    return [(i, link.witness[0]) for i in link.ref]
+
+
 def _join_all(texts: Sequence[str]) -> tuple[str, list[int]]:
     """Paragraphs joined as one text, and where each begins in it."""
     out, starts = "", []
@@ -318,37 +401,144 @@ def _locate(starts: list[int], indexes: tuple[int, ...], pos: int) -> tuple[int,
     return indexes[k], pos - starts[k]
 
 
-def _verdict(findings: Sequence[Finding]) -> str:
-    if any(f.kind == "truncation" for f in findings):
-        return "truncated"
-    if any(f.severity == "substantive" for f in findings):
-        return "variant"
-    return "equivalent" if findings else "identical"
+# --------------------------------------------------------------------------- alignment passes
 
 
-def compare(reference: Document, witness: Document, *, role: str | None = None) -> WitnessReport:
-    """How ``witness`` differs from ``reference``: findings, formal differences, rows, verdict."""
-    ref, wit = reference.paragraphs, witness.paragraphs
-    alignment = align([p.text for p in ref], [p.text for p in wit])
-    links = alignment.links
+def _pair_similar(links: list[Link], ref: Side, wit: Side) -> tuple[list[Link], list[str]]:
+    """Paragraphs left missing on one side and extra on the other, paired by similarity
+    anywhere in the document: in the same gap they are one paragraph changed (``pair``),
+    elsewhere one paragraph moved and edited (``moved``)."""
+    missing = [(k, x.ref[0]) for k, x in enumerate(links) if x.kind == "missing"]
+    extra = [(k, x.witness[0]) for k, x in enumerate(links) if x.kind == "extra"]
+    missing = [(k, i) for k, i in missing if not ref.boilerplate(i)]
+    extra = [(k, j) for k, j in extra if not wit.boilerplate(j)]
+    if not missing or not extra:
+        return links, []
+    limits: list[str] = []
+    if len(missing) * len(extra) > SIMILAR_CELLS:
+        limits.append(
+            f"alignment: {len(missing)} unmatched reference × {len(extra)} unmatched witness "
+            "paragraphs were too many to pair by similarity"
+        )
+        return links, limits
+    from rapidfuzz import fuzz, process  # imported here: only a copy with leftovers needs it
+
+    choices = [wit.core(j) for _, j in extra]
+    candidates = sorted(
+        (
+            (float(score), p, q)
+            for p, (_, i) in enumerate(missing)
+            for _, score, q in process.extract(
+                ref.core(i), choices, scorer=fuzz.ratio, score_cutoff=SIMILAR_MIN, limit=None
+            )
+        ),
+        key=lambda c: (-c[0], c[1], c[2]),
+    )
+    used_p: set[int] = set()
+    used_q: set[int] = set()
+    chosen: dict[int, Link] = {}  # link position of the missing paragraph → its new link
+    drop: set[int] = set()
+    content = [k for k, x in enumerate(links) if x.kind in ("equal", "pair", "split", "merge")]
+    for _, p, q in candidates:
+        if p in used_p or q in used_q:
+            continue
+        used_p.add(p)
+        used_q.add(q)
+        (km, i), (ke, j) = missing[p], extra[q]
+        lo, hi = sorted((km, ke))
+        same_gap = not any(lo < k < hi for k in content)
+        chosen[km] = Link("pair" if same_gap else "moved", (i,), (j,))
+        drop.add(ke)
+    out = [chosen.get(k, x) for k, x in enumerate(links) if k not in drop]
+    return out, limits
+
+
+def _echoes(links: Sequence[Link], ref: Side, wit: Side) -> tuple[set[int], set[int]]:
+    """Unmatched paragraphs that repeat the text of a matched title on their own side:
+    heading echoes (an aggregator's "# title（全文）" above the title itself)."""
+
+    def echoes(side_: Side, unmatched: list[int], matched: set[int]) -> set[int]:
+        cores = {side_.core(i) for i in matched if title_like(side_.core(i))}
+        return {i for i in unmatched if side_.core(i) in cores}
+
+    ref_matched = {i for x in links if x.kind not in ("missing", "extra") for i in x.ref}
+    wit_matched = {j for x in links if x.kind not in ("missing", "extra") for j in x.witness}
+    ref_un = [x.ref[0] for x in links if x.kind == "missing"]
+    wit_un = [x.witness[0] for x in links if x.kind == "extra"]
+    return echoes(ref, ref_un, ref_matched), echoes(wit, wit_un, wit_matched)
+
+
+# --------------------------------------------------------------------------- compare
+
+
+def compare(
+    reference: Document,
+    witness: Document,
+    *,
+    role: str | None = None,
+    reference_cut: Finding | None = None,
+    ref_side: Side | None = None,
+    wit_side: Side | None = None,
+) -> WitnessReport:
+    """How ``witness`` differs from ``reference``: findings, formal differences, rows, verdict.
+
+    ``reference_cut`` is the single-copy truncation of the reference when it is
+    itself cut off at its end: what the witness has past that point is then
+    ``beyond-reference``, not a difference. ``ref_side`` and ``wit_side`` pass the
+    copies' framing when the caller has read it already.
+    """
+    r = ref_side or side(reference)
+    w = wit_side or side(witness)
+    ref, wit = r.paragraphs, w.paragraphs
+    alignment = align(r.alignment_texts("r"), w.alignment_texts("w"))
+    links, similar_limits = _pair_similar(list(alignment.links), r, w)
+    limits = (*alignment.limits, *similar_limits)
+    ref_echo, wit_echo = _echoes(links, r, w)
+
+    def ref_rule(i: int) -> str | None:
+        if i in ref_echo:
+            return "heading-echo"
+        return r.frames[i].rule
+
+    def wit_rule(j: int) -> str | None:
+        if j in wit_echo:
+            return "heading-echo"
+        return w.frames[j].rule
+
     content = [k for k, x in enumerate(links) if x.kind in ("equal", "pair", "split", "merge")]
     last = content[-1] if content else -1
+    # The witness begins late when the first body paragraph it has comes after body
+    # paragraphs it does not have (a title present on its own does not count).
+    ref_titles = _leading_titles(r)
+    first_body = next((k for k in content if not set(links[k].ref) <= ref_titles), None)
+    absent: list[int] = []
+    if first_body is not None:
+        absent = [
+            x.ref[0]
+            for x in links[:first_body]
+            if x.kind == "missing" and ref_rule(x.ref[0]) is None
+        ]
+        if set(absent) <= ref_titles:
+            absent = []  # only the title is gone: that is a missing title, not a late start
     tail = [x.ref[0] for x in links[last + 1 :] if x.kind == "missing"]
-    substantive_tail = [i for i in tail if boilerplate_rule(ref[i].text) is None]
-    col = _Collation(reference, witness)
+    substantive_tail = [i for i in tail if ref_rule(i) is None]
+    col = _Collation(r, w)
     stop: tuple[int, int] | None = None
     follows: int | None = None  # the reference paragraph an extra comes after
     wit_to_ref = {j: x.ref[-1] for x in links if x.ref for j in x.witness}
-    truncation_at = 0  # a truncation is reported after the findings of the last content link
+    truncation_at = 0  # a cut at the end is reported after the findings of the last content link
+    ref_cut = reference_cut is not None
+    ref_body = [i for i in range(len(ref)) if not r.boilerplate(i)]
+    ref_last = ref_body[-1] if ref_body else -1
     for k, link in enumerate(links):
         if link.kind == "equal":
             col.equal(link.ref[0], link.witness[0])
         elif link.kind in ("pair", "split", "merge"):
-            got = col.content(link, k == last)
+            at_end = k == last and (not ref_cut or ref_last in link.ref)
+            got = col.content(link, k == last, at_end and ref_cut)
             stop = got or stop
         elif link.kind == "moved":
             i, j = link.ref[0], link.witness[0]
-            col.covered += len(ref[i].text)
             col.finding(
                 "moved",
                 i,
@@ -359,14 +549,21 @@ def compare(reference: Document, witness: Document, *, role: str | None = None) 
                 evidence=(ref[i].text[:EXCERPT],),
                 detail={"witness_follows_ref": wit_to_ref.get(j - 1) if j else None},
             )
-            col.rows.append(
-                AlignedRow("moved", (i,), (j,), ref[i].text, wit[j].text, ((0, ref[i].text),))
-            )
+            if r.core(i) == w.core(j):
+                col.covered += len(r.core(i))
+                col.covered_w += len(r.core(i))
+                col.rows.append(
+                    AlignedRow("moved", (i,), (j,), r.core(i), w.core(j), ((0, r.core(i)),))
+                )
+            else:
+                col.content(link, False, False)
         elif link.kind == "missing":
             i = link.ref[0]
-            rule = boilerplate_rule(ref[i].text)
-            # Paragraphs after the witness's end are the truncation's, not each a finding.
-            if not (k > last and (stop is not None or substantive_tail)):
+            rule = ref_rule(i)
+            # Paragraphs before the witness's beginning or after its end are the
+            # truncation's, not each a finding.
+            cut_here = i in absent or (k > last and (stop is not None or substantive_tail))
+            if not cut_here:
                 col.finding(
                     "missing",
                     i,
@@ -383,18 +580,21 @@ def compare(reference: Document, witness: Document, *, role: str | None = None) 
             )
         else:  # extra
             j = link.witness[0]
-            rule = boilerplate_rule(wit[j].text)
-            col.finding(
-                "extra",
-                follows,
-                severity="formal" if rule else "substantive",
-                witness=j,
-                witness_text=wit[j].text,
-                boilerplate=rule is not None,
-                rule=rule or "unaligned",
-                evidence=(wit[j].text[:EXCERPT],),
-                detail={"after": follows},
-            )
+            rule = wit_rule(j)
+            if rule is None and ref_cut and k > last:
+                col.beyond.append((j, len(w.core(j))))
+            else:
+                col.finding(
+                    "extra",
+                    follows,
+                    severity="formal" if rule else "substantive",
+                    witness=j,
+                    witness_text=wit[j].text,
+                    boilerplate=rule is not None,
+                    rule=rule or "unaligned",
+                    evidence=(wit[j].text[:EXCERPT],),
+                    detail={"after": follows},
+                )
             col.rows.append(
                 AlignedRow(
                     "extra", (), (j,), "", wit[j].text, ((1, wit[j].text),), rule is not None
@@ -404,12 +604,15 @@ def compare(reference: Document, witness: Document, *, role: str | None = None) 
             follows = link.ref[-1]
         if k == last:
             truncation_at = len(col.findings)
-    total = sum(len(p.text) for p in ref)
+    glued = _glued_framing(col, links)
+    total = sum(len(r.core(i)) for i in ref_body)
     coverage = round(col.covered / total, 6) if total else 1.0
+    findings = col.findings
+    cut_evidence = [text for rule, text in glued if rule in _CUT_PIECES]
     if stop is not None or substantive_tail:
         at, offset = stop if stop is not None else (tail[0], 0)
         last_w = links[last].witness[-1] if last >= 0 else None
-        col.findings.insert(
+        findings.insert(
             truncation_at,
             Finding(
                 kind="truncation",
@@ -418,29 +621,201 @@ def compare(reference: Document, witness: Document, *, role: str | None = None) 
                 ref_excerpt=ref[at].text[:EXCERPT],
                 witness=last_w,
                 outline=ref[at].point,
-                ref_text=ref[at].text[offset : offset + QUOTE],
-                witness_text=wit[last_w].text[-QUOTE // 2 :] if last_w is not None else "",
+                ref_text=r.core(at)[offset : offset + QUOTE],
+                witness_text=w.core(last_w)[-QUOTE // 2 :] if last_w is not None else "",
                 offset=offset,
                 rule="witness-ends",
-                evidence=(ref[at].text[max(0, offset - CONTEXT) : offset + CONTEXT],),
-                detail={"coverage": coverage, "missing": tail},
+                evidence=(
+                    r.core(at)[max(0, offset - CONTEXT) : offset + CONTEXT],
+                    *cut_evidence,
+                ),
+                detail={"coverage": coverage, "missing": tail, "markers": cut_evidence},
+                at="end",
             ),
         )
-    findings = col.findings
+    if absent:
+        findings.insert(0, _begins_late(r, links, first_body, absent, coverage))
+    beyond = sum(n for _, n in col.beyond)
+    if col.beyond and reference_cut is not None:
+        findings.append(_beyond(col, reference_cut, beyond))
+    wit_chars = sum(len(w.core(j)) for j in range(len(wit)) if wit_rule(j) is None) - beyond
+    share = col.covered_w / wit_chars if wit_chars > 0 else 1.0
+    notes = list(limits)
+    if reference_cut is not None and col.beyond:
+        notes.append(_cut_reference_note(reference_cut))
+    if share < UNRELATED_SHARE and coverage < UNRELATED_COVERAGE:
+        findings = [_unrelated(share, coverage, col.covered_w, wit_chars)]
     return WitnessReport(
         id=witness.witness,
         source=witness.source,
-        verdict=_verdict(findings),
+        verdict=decide(findings),
         role=role,
         coverage=coverage,
-        degraded=bool(alignment.limits),
+        degraded=bool(limits),
         digests=witness.digests,
         findings=tuple(findings),
         formal=tuple(col.formal),
-        notes=alignment.limits,
+        notes=tuple(notes),
         metadata=dict(witness.extraction.metadata),
         paragraphs=len(wit),
         rows=tuple(_with_points(col.rows, ref)),
+    )
+
+
+def _leading_titles(r: Side) -> set[int]:
+    """The reference's title lines: the short unpunctuated paragraphs its body opens with."""
+    out: set[int] = set()
+    for i in range(len(r.frames)):
+        if r.boilerplate(i):
+            continue
+        if not title_like(r.core(i)):
+            break
+        out.add(i)
+    return out
+
+
+def _glued_framing(col: _Collation, links: Sequence[Link]) -> list[tuple[str, str]]:
+    """Framing glued to aligned paragraphs (a dateline before the title, a label after
+    it), each a formal boilerplate finding; the cut markers glued to the witness's last
+    words are returned for the truncation to quote."""
+    cut: list[tuple[str, str]] = []
+    for x in links:
+        if x.kind in ("missing", "extra"):
+            continue
+        for j in x.witness:
+            for rule, text in col.w.frames[j].pieces:
+                if rule in _CUT_PIECES:
+                    cut.append((rule, text))
+                    continue
+                col.findings.append(
+                    Finding(
+                        kind="extra",
+                        severity="formal",
+                        ref=x.ref[0] if x.ref else None,
+                        witness=j,
+                        outline=col.ref[x.ref[0]].point if x.ref else None,
+                        witness_text=text,
+                        boilerplate=True,
+                        rule=rule,
+                        evidence=(text,),
+                        detail={"glued": True},
+                    )
+                )
+        for i in x.ref:
+            for rule, text in col.r.frames[i].pieces:
+                if rule in _CUT_PIECES:
+                    continue
+                col.finding(
+                    "missing",
+                    i,
+                    severity="formal",
+                    ref_text=text,
+                    boilerplate=True,
+                    rule=rule,
+                    evidence=(text,),
+                    detail={"glued": True},
+                )
+    return cut
+
+
+def _begins_late(
+    r: Side, links: Sequence[Link], first_body: int | None, absent: list[int], coverage: float
+) -> Finding:
+    """One ``truncation`` at the start: the first point present, and what is absent."""
+    link = links[first_body] if first_body is not None else links[0]
+    i = link.ref[0]
+    p = r.paragraphs[i]
+    j = link.witness[0] if link.witness else None
+    points = [
+        pt for pt in dict.fromkeys(r.paragraphs[x].point for x in absent) if pt is not None
+    ]
+    parts: list[str] = []
+    if any(r.paragraphs[x].point is None and title_like(r.core(x)) for x in absent):
+        parts.append("the title")
+    if any(r.paragraphs[x].point is None and not title_like(r.core(x)) for x in absent):
+        parts.append("the preamble")
+    if points:
+        span = points[0] if len(points) == 1 else f"{points[0]}–{points[-1]}"
+        parts.append(("point " if len(points) == 1 else "points ") + span)
+    what = " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
+    where = f"point {p.point}" if p.point else f"reference ¶{i}"
+    said = f"begins at {where}; {what} {'is' if len(absent) == 1 else 'are'} absent"
+    return Finding(
+        kind="truncation",
+        severity="substantive",
+        ref=i,
+        ref_excerpt=p.text[:EXCERPT],
+        witness=j,
+        outline=p.point,
+        ref_text=r.core(absent[0])[:QUOTE],
+        witness_text=r.core(i)[:QUOTE],
+        offset=0,
+        rule="witness-begins-late",
+        evidence=(said,),
+        detail={
+            "coverage": coverage,
+            "absent": absent,
+            "absent_points": points,
+            "first_present": {"ref": i, "witness": j, "point": p.point},
+            "description": said,
+        },
+        at="start",
+    )
+
+
+def _beyond(col: _Collation, cut: Finding, length: int) -> Finding:
+    paragraphs = [j for j, _ in col.beyond]
+    return Finding(
+        kind="beyond-reference",
+        severity="formal",
+        witness=tuple(paragraphs) if len(paragraphs) > 1 else paragraphs[0],
+        witness_text=col.w.core(paragraphs[0])[-QUOTE:],
+        rule="reference-ends",
+        evidence=(
+            f"the reference stops {_where_cut(cut)}; the witness goes on for {length} "
+            "characters that could not be checked",
+        ),
+        detail={"length": length, "paragraphs": paragraphs, "reference_stops": cut.detail},
+    )
+
+
+def _where_cut(cut: Finding) -> str:
+    stops = cut.detail.get("stops_at") or {}
+    where = []
+    if stops.get("point"):
+        where.append(f"in point {stops['point']}")
+    if stops.get("paragraph") is not None:
+        where.append(f"at ¶{stops['paragraph']}")
+    if stops.get("last_words"):
+        where.append(f"after {stops['last_words']!r}")
+    return " ".join(where) or "early"
+
+
+def _cut_reference_note(cut: Finding) -> str:
+    return (
+        f"the reference is itself truncated: it stops {_where_cut(cut)}; "
+        "nothing past that point could be checked"
+    )
+
+
+def _unrelated(share: float, coverage: float, aligned: int, chars: int) -> Finding:
+    return Finding(
+        kind="unrelated",
+        severity="substantive",
+        rule="too-little-aligns",
+        evidence=(
+            f"{share:.0%} of the copy's text ({aligned} of {chars} characters) aligns with "
+            f"the reference, and {coverage:.0%} of the reference is found in it: "
+            "a copy of another document",
+        ),
+        detail={
+            "share": round(share, 6),
+            "coverage": coverage,
+            "aligned_chars": aligned,
+            "chars": chars,
+            "share_min": UNRELATED_SHARE,
+            "coverage_min": UNRELATED_COVERAGE,
+        },
     )
 
 
@@ -456,20 +831,4 @@ def _with_points(rows: Sequence[AlignedRow], ref: Sequence[Paragraph]) -> list[A
     return out
 
 
-def exceeds(report: Report, fail_on: str) -> bool:
-    """Whether ``report`` holds anything at or above ``fail_on`` (substantive|formal|any).
-
-    ``formal`` includes substantive findings; ``any`` includes every finding and
-    every formal difference too. ``changed`` findings (``check``) are left to the
-    caller's change policy.
-    """
-    if fail_on not in FAIL_ON:
-        raise ValueError(f"fail_on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
-    for w in report.witnesses:
-        # A source's change since its last snapshot is governed by --fail-on-change alone.
-        kept = [f for f in w.findings if f.kind != "changed"]
-        if any(fail_on != "substantive" or f.severity == "substantive" for f in kept):
-            return True
-        if fail_on == "any" and w.formal:
-            return True
-    return False
+__all__ = ["SEVERITY", "Ops", "Side", "compare", "side"]

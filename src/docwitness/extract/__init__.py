@@ -7,6 +7,8 @@ selector, used by HTML) to an :class:`~docwitness.model.Extraction`.
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import Protocol
 
 from docwitness.errors import ExtractionError, UsageError
@@ -74,13 +76,41 @@ def sniff_format(capture: Capture) -> str:
     return "text"
 
 
+# What Markdown looks like in a file that does not say it is Markdown (a ".txt" whose
+# content an aggregator rendered as Markdown): (sign, pattern over the text).
+_MARKDOWN_SIGNS = (
+    ("ATX headings", re.compile(r"^#{1,6} \S", re.M)),
+    ("bold", re.compile(r"\*\*[^*\n]+\*\*")),
+    ("link syntax", re.compile(r"\[[^\]\n]+\]\((?:https?://|/|#)[^)\s]*\)")),
+    ("backslash escapes", re.compile(r"\\[_*#\[\]`]")),
+)
+_MARKDOWN_SAMPLE = 200_000
+
+
+def markdown_signs(body: bytes) -> list[str]:
+    """The signs of Markdown in ``body``; two different signs make a text Markdown."""
+    text = body[:_MARKDOWN_SAMPLE].decode("utf-8", errors="ignore")
+    return [name for name, pattern in _MARKDOWN_SIGNS if pattern.search(text)]
+
+
 def extract(capture: Capture, format: str | None = None, select: str | None = None) -> Extraction:
-    """Extract ``capture`` as ``format`` (sniffed when None)."""
+    """Extract ``capture`` as ``format`` (sniffed when None).
+
+    A copy sniffed as plain text whose content is plainly Markdown (two different
+    signs: ATX headings, bold, link syntax, backslash escapes) is read as Markdown,
+    and the extraction's warnings say so and why ("format: …").
+    """
     if not capture.body:
         raise ExtractionError(capture.source, "the copy is empty (0 bytes)")
     name = format or sniff_format(capture)
+    said: tuple[str, ...] = ()
+    if format is None and name == "text":
+        signs = markdown_signs(capture.body)
+        if len(signs) >= 2:
+            name = "markdown"
+            said = (f"format: read as markdown, sniffed by its content ({', '.join(signs)})",)
     extractor = load_format(name)()
     extraction = extractor.extract(capture, select)
     if not any(b.text.strip() for b in extraction.blocks):
         raise ExtractionError(capture.source, f"no text found ({name})")
-    return extraction
+    return replace(extraction, warnings=extraction.warnings + said) if said else extraction

@@ -370,7 +370,7 @@ def _formal(w: WitnessReport, show: bool) -> str:
         return ""
     # Imported here: only a report with formal differences needs the differ. The
     # efficiency-cleaned diff keeps spans as small as the difference ("，" → ",").
-    from docwitness.compare.engine import char_diff
+    from docwitness.compare.chardiff import char_diff
 
     rows = []
     for d in w.formal:

@@ -9,13 +9,14 @@ Shape (fields may be added, never renamed)::
      "witnesses": [{"id", "source", "role", "verdict", "coverage", "degraded",
                     "sha256", "paragraphs", "counts", "findings": [...],
                     "formal": {"count", "differences"?}, "reason", "captured",
-                    "notes", "metadata"}],
+                    "notes", "metadata", "claims"}],
      "tool": {"name", "version", "profile"}}
 
 A finding carries ``kind``, ``severity``, ``ref`` (0-based over the reference's
 canonical paragraphs, or null), ``ref_excerpt``, ``witness`` (an index or a
 list), ``outline``, ``ref_text``, ``witness_text``, ``offset``, ``boilerplate``,
-``rule``, ``evidence`` and ``detail``. In a single-copy report ``reference`` is
+``rule``, ``evidence``, ``detail`` and ``at`` (where a truncation is: "start", "end"
+or "gap"; null for other kinds). In a single-copy report ``reference`` is
 null and findings point at the witness's paragraphs. Formal differences are
 only counted unless ``show_formal`` is given. The aligned rows are left out:
 they are for the HTML view, which reads them from the report object.
@@ -48,6 +49,7 @@ def _finding(f: Finding) -> dict[str, Any]:
         "rule": f.rule,
         "evidence": list(f.evidence),
         "detail": f.detail,
+        "at": f.at,
     }
 
 
@@ -62,13 +64,25 @@ def _formal(d: FormalDifference) -> dict[str, Any]:
 
 
 def counts(w: WitnessReport) -> dict[str, int]:
-    """How many findings a witness has by severity, and how many formal differences."""
+    """How many findings a witness has by severity, and how many normalised differences
+    (``formal_differences`` is the older name of the same count, kept for readers of
+    the schema)."""
     out = {
         "substantive": sum(f.severity == "substantive" for f in w.findings),
         "formal": sum(f.severity == "formal" for f in w.findings),
         "formal_differences": len(w.formal),
+        "normalised_differences": len(w.formal),
     }
     return out
+
+
+CLAIM_KEYS = ("title", "date", "source", "editor", "author", "dateline")
+
+
+def claims(w: WitnessReport) -> dict[str, str]:
+    """What the copy claims about itself: its title, the time and source its framing
+    states, its editor or author, the agency dateline it carries."""
+    return {k: w.metadata[k] for k in CLAIM_KEYS if w.metadata.get(k)}
 
 
 def _witness(w: WitnessReport, show_formal: bool) -> dict[str, Any]:
@@ -91,6 +105,7 @@ def _witness(w: WitnessReport, show_formal: bool) -> dict[str, Any]:
         "captured": w.captured,
         "notes": list(w.notes),
         "metadata": dict(w.metadata),
+        "claims": claims(w),
     }
 
 

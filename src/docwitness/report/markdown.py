@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from docwitness.model import Finding, Report, WitnessReport
+from docwitness.model import Finding, Report, Verdict, WitnessReport
 from docwitness.report import REPORTERS
 from docwitness.report.json import counts
 from docwitness.report.text import clip, percent, readings, where
@@ -24,20 +24,17 @@ def md(text: str) -> str:
 
 def _summary(witnesses: tuple[WitnessReport, ...]) -> list[str]:
     out = [
-        "| Witness | Verdict | Coverage | Substantive | Formal | Formal differences | Notes |",
+        "| Witness | Verdict | Coverage | Substantive findings | Formal findings "
+        "| Normalised differences | Notes |",
         "|---|---|---:|---:|---:|---:|---|",
     ]
     for w in witnesses:
         c = counts(w)
         notes = "; ".join(([w.reason] if w.reason else []) + (["degraded"] if w.degraded else []))
-        verdict = (
-            f"**{w.verdict}**"
-            if w.verdict in ("variant", "truncated", "unavailable")
-            else w.verdict
-        )
+        verdict = f"**{w.verdict}**" if not Verdict(w.verdict).ok else w.verdict
         out.append(
             f"| {md(w.id)} | {verdict} | {percent(w.coverage)} | {c['substantive']} | "
-            f"{c['formal']} | {c['formal_differences']} | {md(notes)} |"
+            f"{c['formal']} | {c['normalised_differences']} | {md(notes)} |"
         )
     return out
 

@@ -10,7 +10,7 @@ are shared with the Markdown report.
 
 from __future__ import annotations
 
-from docwitness.model import Finding, FormalDifference, Report, WitnessReport
+from docwitness.model import Finding, FormalDifference, Report, Verdict, WitnessReport
 from docwitness.report import REPORTERS
 from docwitness.report.json import counts
 
@@ -72,19 +72,36 @@ def readings(f: Finding) -> tuple[str, str]:
     return (clip(f.ref_text) if f.ref_text is not None else EMPTY, clip(f.witness_text))
 
 
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 def summary_line(w: WitnessReport) -> str:
     """One witness in one line: verdict, coverage, counts, and whether it is degraded."""
     c = counts(w)
     line = (
         f"{w.id}: {w.verdict}, coverage {percent(w.coverage)}, "
-        f"{c['substantive']} substantive, {c['formal']} formal, "
-        f"{c['formal_differences']} formal differences"
+        f"{plural(c['substantive'], 'substantive finding')}, "
+        f"{plural(c['formal'], 'formal finding')}, "
+        f"{plural(c['normalised_differences'], 'normalised difference')}"
     )
     if w.verdict == "unavailable" and w.reason:
         line += f" ({w.reason})"
     if w.degraded:
         line += " [degraded: a limit was applied]"
     return line
+
+
+def claims_line(w: WitnessReport) -> str | None:
+    """What the copy's framing claims, on one line ("claims: 2017-07-05 05:42:41, source
+    新华网"), or None when it claims nothing beyond its title."""
+    from docwitness.report.json import claims
+
+    said = claims(w)
+    parts = [said["date"]] if "date" in said else []
+    keys = ("source", "dateline", "editor", "author")
+    parts += [f"{key} {said[key]}" for key in keys if key in said]
+    return "claims: " + ", ".join(parts) if parts else None
 
 
 def _finding(f: Finding, has_reference: bool) -> list[Piece]:
@@ -104,6 +121,12 @@ def _finding(f: Finding, has_reference: bool) -> list[Piece]:
         if where_ != ": ":
             pieces.append((where_, "cyan"))
         pieces.append((clip(f.evidence[0], 2 * SHOW), None))
+    elif f.kind == "truncation" and f.at == "start":
+        pieces.append((clip(f.evidence[0], 2 * SHOW), None))
+    elif f.kind == "truncation":
+        pieces += [("cut after: ", None), ("…" + clip(f.witness_text).lstrip("…"), "green")]
+        if f.ref_text:
+            pieces.append((f"   (the reference goes on: {clip(f.ref_text)}…)", "dim"))
     elif f.kind in ("missing",):
         pieces.append((ref, "red"))
     elif f.kind in ("extra",) or not has_reference:
@@ -147,7 +170,7 @@ def lines(report: Report, show_formal: bool = False) -> list[list[Piece]]:
         if ref.chosen_because:
             out.append([(f"  chosen because {ref.chosen_because}", "dim")])
     for w in report.witnesses:
-        style = "green" if w.verdict in ("identical", "equivalent", "complete") else "bold red"
+        style = "green" if Verdict(w.verdict).ok else "bold red"
         out.append([(summary_line(w), style)])
     has_reference = report.reference is not None
     for w in report.witnesses:
@@ -155,6 +178,9 @@ def lines(report: Report, show_formal: bool = False) -> list[list[Piece]]:
             continue
         out.append([])
         out.append([(f"{w.id} ({w.source})", "bold")])
+        said = claims_line(w)
+        if said:
+            out.append([(f"  {said}", None)])
         for note in w.notes:
             out.append([(f"  note: {note}", "dim")])
         out.extend(_finding(f, has_reference) for f in w.findings)

@@ -41,6 +41,7 @@ from docwitness.store.snapshot import (
 
 if TYPE_CHECKING:
     from docwitness.store import Store
+    from docwitness.store.records import HistoryEntry
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +128,8 @@ def fetch_documents(
             for s in doc.witnesses
             if offline and s.path is None
         }
-        outcomes.update(fetch_many(wanted, previous, options))
+        pages = {wid: entry.pages if entry else None for wid, entry in previous.items()}
+        outcomes.update(fetch_many(wanted, pages, options))
         for spec in doc.witnesses:
             result = record_witness(store, doc, spec, outcomes[spec.id], previous[spec.id])
             if progress is not None:
@@ -139,7 +141,7 @@ def fetch_documents(
 # --------------------------------------------------------------------------- log and verify
 
 
-def find_history(store_dir: Path, witness: str) -> tuple[str, str, list[dict[str, Any]]]:
+def find_history(store_dir: Path, witness: str) -> tuple[str, str, list[HistoryEntry]]:
     """A witness's history, by ``document/witness`` or by a witness id unique in the store."""
     store = open_store(store_dir)
     if not store.root.is_dir():

@@ -24,12 +24,23 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from docwitness import TOOL_NAME, __version__
 from docwitness.errors import CaptureError
-from docwitness.model import Capture, WitnessSpec
+from docwitness.model import Capture, PageGap, PriorPage, WitnessSpec
+
+__all__ = [
+    "FetchOptions",
+    "FetchProgress",
+    "HostLimiter",
+    "IncompleteCapture",
+    "PageGap",
+    "capture_url",
+    "capture_witness",
+    "fetch_many",
+]
 
 if TYPE_CHECKING:
     import requests
@@ -83,21 +94,6 @@ class FetchOptions:
     def agent(self) -> str:
         """The User-Agent sent: the configured one, or one naming docwitness and its version."""
         return self.user_agent or f"{tool_id()} (document provenance verifier)"
-
-
-@dataclass(frozen=True, slots=True)
-class PageGap:
-    """A page of a paginated copy that could not be captured.
-
-    ``page`` is its 1-based number in the copy; ``after`` how many captured pages
-    come before it, i.e. the index in the capture list where the gap falls (the
-    pipeline reports a ``truncation`` after those pages' paragraphs).
-    """
-
-    page: int
-    url: str
-    reason: str
-    after: int
 
 
 class IncompleteCapture(CaptureError):
@@ -159,7 +155,7 @@ def capture_url(url: str, options: FetchOptions | None = None) -> list[Capture]:
 
 def capture_witness(
     spec: WitnessSpec,
-    previous: Mapping[str, Any] | None = None,
+    previous: Sequence[PriorPage] | None = None,
     options: FetchOptions | None = None,
     *,
     session: requests.Session | None = None,
@@ -167,8 +163,9 @@ def capture_witness(
 ) -> list[Capture]:
     """Capture every page of one witness, sending conditional requests from ``previous``.
 
-    ``previous`` is the witness's last history entry; its ``pages`` list holds the
-    provenance of the previous captures, matched to this run's pages by URL.
+    ``previous`` is the provenance of the witness's previous captures (the pages of
+    its last history entry, or the captures themselves), matched to this run's
+    pages by URL.
     """
     opts = options or FetchOptions()
     if spec.path is not None:
@@ -197,7 +194,7 @@ _NEXT_TEXTS = ("下一页", "下一頁", "下页", "下頁")
 
 def _capture_pages(
     spec: WitnessSpec,
-    previous: Mapping[str, Any] | None,
+    previous: Sequence[PriorPage] | None,
     opts: FetchOptions,
     session: requests.Session,
     limiter: HostLimiter | None,
@@ -261,7 +258,7 @@ def _capture_pages(
         seen.add(_page_key(url))
         nxt = _next_url(capture, spec, before)
         if nxt is not None and capture.http is not None:
-            capture = replace(capture, http={**capture.http, "next_url": nxt})
+            capture = replace(capture, http=replace(capture.http, next_url=nxt))
         captures.append(capture)
         if nxt is None or _page_key(nxt) in seen:
             return captures
@@ -271,40 +268,38 @@ def _capture_pages(
         url = nxt
 
 
-def _previous_pages(previous: Mapping[str, Any] | None) -> dict[str, Mapping[str, Any]]:
+def _previous_pages(previous: Sequence[PriorPage] | None) -> dict[str, PriorPage]:
     """The previous run's page provenance, keyed by the URL each was requested from."""
-    pages = (previous or {}).get("pages") or []
-    return {str(p["source"]): p for p in pages if isinstance(p, Mapping) and p.get("source")}
+    return {p.source: p for p in previous or () if p.source}
 
 
 def _page_key(url: str) -> str:
     return url.split("#", 1)[0]
 
 
-def _next_url(
-    capture: Capture, spec: WitnessSpec, before: Mapping[str, Mapping[str, Any]]
-) -> str | None:
+def _next_url(capture: Capture, spec: WitnessSpec, before: Mapping[str, PriorPage]) -> str | None:
     """The next page's URL (for a wayback witness, the original URL), or None.
 
     A ``next`` selector is followed wherever it points; the bare "下一页" link only
     to a sibling URL (same host, same path up to page numbers), so a "next page"
     link into another article is never glued on.
     """
-    http = capture.http or {}
+    http = capture.http
     if capture.status == "not-modified":
         # The page is unchanged, so its next link is what was found last time.
-        old = (before.get(capture.source) or {}).get("http") or {}
-        return old.get("next_url")
+        old = before.get(capture.source)
+        return old.http.next_url if old is not None and old.http is not None else None
     if spec.format not in (None, "html") or "html" not in (capture.media_type or ""):
         return None
     from bs4 import BeautifulSoup
 
     from docwitness.extract.charset import decode
 
-    base = str(
-        (http.get("archive") or {}).get("original_url") or http.get("final_url") or capture.source
-    )
-    soup = BeautifulSoup(decode(capture.body, header=http.get("charset"), html=True).text, "lxml")
+    base = capture.source
+    if http is not None:
+        base = (http.archive.original_url if http.archive else None) or http.final_url or base
+    charset = http.charset if http is not None else None
+    soup = BeautifulSoup(decode(capture.body, header=charset, html=True).text, "lxml")
     href: str | None = None
     if spec.next:
         try:
@@ -329,7 +324,7 @@ def _next_url(
         return None
     from docwitness.capture.wayback import parse_archive_url
 
-    archived = parse_archive_url(target) if http.get("archive") else None
+    archived = parse_archive_url(target) if http is not None and http.archive else None
     return archived.original if archived is not None else target
 
 
@@ -352,14 +347,15 @@ def _sibling(current: str, candidate: str) -> bool:
 
 def fetch_many(
     specs: Sequence[WitnessSpec],
-    previous_by_id: Mapping[str, Mapping[str, Any] | None] | None = None,
+    previous_by_id: Mapping[str, Sequence[PriorPage] | None] | None = None,
     options: FetchOptions | None = None,
     *,
     progress: Callable[[FetchProgress], None] | None = None,
 ) -> dict[str, list[Capture] | CaptureError]:
     """Capture many witnesses concurrently; one failing never stops the others.
 
-    Each witness's value is its captures or the CaptureError that made it
+    ``previous_by_id`` holds each witness's previous page provenance. Each
+    witness's value is its captures or the CaptureError that made it
     unavailable (an :class:`IncompleteCapture` when only some pages failed).
     ``progress`` is called from the calling thread as each witness finishes.
     """

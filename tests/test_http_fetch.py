@@ -26,6 +26,7 @@ from docwitness.capture import (
     fetch_many,
 )
 from docwitness.errors import CaptureError
+from docwitness.extract.links import next_links
 from docwitness.extract.text import decode_text
 from docwitness.model import Capture, HttpProvenance, WitnessSpec, canonical_json, sha256_bytes
 from docwitness.store.records import PageProvenance
@@ -388,7 +389,7 @@ def test_url_list_with_a_missing_page_reports_the_gap(server: Server) -> None:
 
 def test_next_links_are_followed_in_order(server: Server) -> None:
     urls = _pages(server, 3)
-    captures = capture_witness(spec(url=urls[0]), None, FAST)
+    captures = capture_witness(spec(url=urls[0]), None, FAST, next_links=next_links)
     assert [c.source for c in captures] == urls
     assert [http_of(c).next_url for c in captures] == [urls[1], urls[2], None]
 
@@ -396,7 +397,7 @@ def test_next_links_are_followed_in_order(server: Server) -> None:
 def test_next_link_to_a_missing_page_is_a_gap(server: Server) -> None:
     urls = _pages(server, 3, missing=3)
     with pytest.raises(IncompleteCapture) as info:
-        capture_witness(spec(url=urls[0]), None, FAST)
+        capture_witness(spec(url=urls[0]), None, FAST, next_links=next_links)
     assert [c.source for c in info.value.captures] == urls[:2]
     [gap] = info.value.gaps
     assert (gap.page, gap.url, gap.after) == (3, urls[2], 2)
@@ -406,7 +407,7 @@ def test_next_link_to_a_missing_page_is_a_gap(server: Server) -> None:
 def test_page_limit_is_a_gap_not_a_silent_stop(server: Server) -> None:
     urls = _pages(server, 3)
     with pytest.raises(IncompleteCapture) as info:
-        capture_witness(spec(url=urls[0], max_pages=2), None, FAST)
+        capture_witness(spec(url=urls[0], max_pages=2), None, FAST, next_links=next_links)
     assert len(info.value.captures) == 2
     assert info.value.gaps[0].reason == "page limit of 2 reached"
 
@@ -415,14 +416,25 @@ def test_next_link_into_another_article_is_not_followed(server: Server) -> None:
     other = '<a href="/other/made-article.html">下一页</a>'
     page = made_page(PARAS, extra=other).encode("gb18030")
     url = server.route("/news/made-1.html", static(page))
-    assert len(capture_witness(spec(url=url), None, FAST)) == 1
+    assert len(capture_witness(spec(url=url), None, FAST, next_links=next_links)) == 1
     assert server.requests_to("/other/made-article.html") == []
 
 
 def test_next_selector(server: Server) -> None:
     urls = _pages(server, 2, link="more")  # no 下一页 text: only the selector finds it
-    assert len(capture_witness(spec(url=urls[0]), None, FAST)) == 1
-    assert len(capture_witness(spec(url=urls[0], next="a"), None, FAST)) == 2
+    assert len(capture_witness(spec(url=urls[0]), None, FAST, next_links=next_links)) == 1
+    assert len(capture_witness(spec(url=urls[0], next="a"), None, FAST, next_links=next_links)) == 2
+
+
+def test_invalid_next_selector_makes_the_witness_unavailable(server: Server) -> None:
+    urls = _pages(server, 2)
+    with pytest.raises(CaptureError, match="invalid next selector 'a\\['"):
+        capture_witness(spec(url=urls[0], next="a["), None, FAST, next_links=next_links)
+
+
+def test_without_a_link_reader_only_the_first_page_is_captured(server: Server) -> None:
+    urls = _pages(server, 3)
+    assert [c.source for c in capture_witness(spec(url=urls[0]), None, FAST)] == urls[:1]
 
 
 def test_unchanged_pages_follow_the_recorded_next_links(server: Server) -> None:
@@ -434,8 +446,8 @@ def test_unchanged_pages_follow_the_recorded_next_links(server: Server) -> None:
             PARAS[i::2], extra='<a href="made-paged_2.html">下一页</a>' if i == 0 else ""
         )
         server.route(path, _conditional(None, stamp, page.encode("gb18030")))
-    first = capture_witness(spec(url=urls[0]), None, FAST)
-    again = capture_witness(spec(url=urls[0]), stored(first), FAST)
+    first = capture_witness(spec(url=urls[0]), None, FAST, next_links=next_links)
+    again = capture_witness(spec(url=urls[0]), stored(first), FAST, next_links=next_links)
     # Page 1's 304 has no body to find the link in, yet page 2 was asked for.
     assert [(c.source, c.status) for c in again] == [(u, "not-modified") for u in urls]
 

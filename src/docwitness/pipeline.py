@@ -58,8 +58,9 @@ def load_copy(
     """A copy named on the command line (a path, or a URL) as a :class:`Document`."""
     if is_url(location):
         from docwitness.capture import capture_url
+        from docwitness.extract.links import next_links
 
-        captures = capture_url(location)
+        captures = capture_url(location, next_links=next_links)
     else:
         if not location:
             raise CaptureError(location, "empty path")
@@ -116,6 +117,7 @@ def fetch_documents(
 ) -> list[FetchResult]:
     """:func:`fetch` for catalogues already loaded."""
     from docwitness.capture import fetch_many
+    from docwitness.extract.links import next_links
 
     store = open_store(store_dir)
     store.ensure_writable()
@@ -129,7 +131,7 @@ def fetch_documents(
             if offline and s.path is None
         }
         pages = {wid: entry.pages if entry else None for wid, entry in previous.items()}
-        outcomes.update(fetch_many(wanted, pages, options))
+        outcomes.update(fetch_many(wanted, pages, options, next_links=next_links))
         for spec in doc.witnesses:
             result = record_witness(store, doc, spec, outcomes[spec.id], previous[spec.id])
             if progress is not None:

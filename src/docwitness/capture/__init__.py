@@ -2,8 +2,12 @@
 
 A fetcher returns :class:`~docwitness.model.Capture` objects, one per page of
 a copy, and never extracts: a PDF is fetched like any other body and extracted
-differently. Nothing here writes anywhere or prints; storing captures is the
-store's job, displaying progress the caller's.
+differently. To follow a paginated copy's next-page links, the caller hands in
+a :class:`NextLinks` function (the extract stage's
+:func:`docwitness.extract.links.next_links`) that reads the candidates from a
+page; this package only chooses which one to follow. Nothing here writes
+anywhere or prints; storing captures is the store's job, displaying progress
+the caller's.
 
 Contract of :func:`capture_witness`: a list of captures in page order, or a
 :class:`~docwitness.errors.CaptureError` with a clear reason (the witness is
@@ -24,7 +28,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urljoin, urlsplit
 
 from docwitness import TOOL_NAME, __version__
@@ -36,6 +40,7 @@ __all__ = [
     "FetchProgress",
     "HostLimiter",
     "IncompleteCapture",
+    "NextLinks",
     "PageGap",
     "capture_url",
     "capture_witness",
@@ -61,6 +66,21 @@ def guess_media_type(name: str) -> str | None:
     if name.lower().endswith((".md", ".markdown")):
         return "text/markdown"
     return mimetypes.guess_type(name)[0]
+
+
+class NextLinks(Protocol):
+    """Reads the candidate next-page hrefs from a page's bytes, best first (see
+    :func:`docwitness.extract.links.next_links`); raises ValueError for an invalid
+    ``selector``."""
+
+    def __call__(
+        self,
+        body: bytes,
+        media_type: str | None,
+        *,
+        charset: str | None = None,
+        selector: str | None = None,
+    ) -> list[str]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,11 +156,14 @@ class HostLimiter:
             yield
 
 
-def capture_url(url: str, options: FetchOptions | None = None) -> list[Capture]:
+def capture_url(
+    url: str, options: FetchOptions | None = None, *, next_links: NextLinks | None = None
+) -> list[Capture]:
     """Capture one URL named on a command line (one capture per page).
 
     An archive URL on the configured archive's host is fetched in its ``id_``
-    form, as a ``wayback`` witness would be.
+    form, as a ``wayback`` witness would be. Next-page links are followed when
+    ``next_links`` is given.
     """
     from docwitness.capture.wayback import parse_archive_url
 
@@ -150,7 +173,7 @@ def capture_url(url: str, options: FetchOptions | None = None) -> list[Capture]:
         spec = WitnessSpec(id=url, role="archive", url=ref.original, wayback=url)
     else:
         spec = WitnessSpec(id=url, role="mirror", url=url)
-    return capture_witness(spec, None, opts)
+    return capture_witness(spec, None, opts, next_links=next_links)
 
 
 def capture_witness(
@@ -160,12 +183,14 @@ def capture_witness(
     *,
     session: requests.Session | None = None,
     limiter: HostLimiter | None = None,
+    next_links: NextLinks | None = None,
 ) -> list[Capture]:
     """Capture every page of one witness, sending conditional requests from ``previous``.
 
     ``previous`` is the provenance of the witness's previous captures (the pages of
     its last history entry, or the captures themselves), matched to this run's
-    pages by URL.
+    pages by URL. A witness with one ``url`` is followed page by page through the
+    links ``next_links`` finds; without it only that page is captured.
     """
     opts = options or FetchOptions()
     if spec.path is not None:
@@ -180,16 +205,13 @@ def capture_witness(
     own = session is None
     sess = session or new_session(opts)
     try:
-        return _capture_pages(spec, previous, opts, sess, limiter)
+        return _capture_pages(spec, previous, opts, sess, limiter, next_links)
     finally:
         if own:
             sess.close()
 
 
 # --------------------------------------------------------------------------- pages
-
-# The link texts Chinese sites use for "next page" (Simplified and Traditional).
-_NEXT_TEXTS = ("下一页", "下一頁", "下页", "下頁")
 
 
 def _capture_pages(
@@ -198,6 +220,7 @@ def _capture_pages(
     opts: FetchOptions,
     session: requests.Session,
     limiter: HostLimiter | None,
+    next_links: NextLinks | None,
 ) -> list[Capture]:
     """The pages of one network witness: its ``urls`` list, or ``url`` and its next links."""
     from docwitness.capture.http import capture_http
@@ -256,7 +279,7 @@ def _capture_pages(
             )
             raise IncompleteCapture(source, captures, [gap]) from None
         seen.add(_page_key(url))
-        nxt = _next_url(capture, spec, before)
+        nxt = _next_url(capture, spec, before, next_links)
         if nxt is not None and capture.http is not None:
             capture = replace(capture, http=replace(capture.http, next_url=nxt))
         captures.append(capture)
@@ -277,7 +300,12 @@ def _page_key(url: str) -> str:
     return url.split("#", 1)[0]
 
 
-def _next_url(capture: Capture, spec: WitnessSpec, before: Mapping[str, PriorPage]) -> str | None:
+def _next_url(
+    capture: Capture,
+    spec: WitnessSpec,
+    before: Mapping[str, PriorPage],
+    next_links: NextLinks | None,
+) -> str | None:
     """The next page's URL (for a wayback witness, the original URL), or None.
 
     A ``next`` selector is followed wherever it points; the bare "下一页" link only
@@ -289,34 +317,25 @@ def _next_url(capture: Capture, spec: WitnessSpec, before: Mapping[str, PriorPag
         # The page is unchanged, so its next link is what was found last time.
         old = before.get(capture.source)
         return old.http.next_url if old is not None and old.http is not None else None
-    if spec.format not in (None, "html") or "html" not in (capture.media_type or ""):
+    if next_links is None or spec.format not in (None, "html"):
         return None
-    from bs4 import BeautifulSoup
-
-    from docwitness.extract.charset import decode
-
     base = capture.source
     if http is not None:
         base = (http.archive.original_url if http.archive else None) or http.final_url or base
-    charset = http.charset if http is not None else None
-    soup = BeautifulSoup(decode(capture.body, header=charset, html=True).text, "lxml")
+    try:
+        found = next_links(
+            capture.body,
+            capture.media_type,
+            charset=http.charset if http is not None else None,
+            selector=spec.next,
+        )
+    except ValueError as exc:
+        raise CaptureError(spec.id, str(exc)) from None
     href: str | None = None
     if spec.next:
-        try:
-            element = soup.select_one(spec.next)
-        except Exception as exc:  # soupsieve raises its own SelectorSyntaxError
-            raise CaptureError(spec.id, f"invalid next selector {spec.next!r}: {exc}") from None
-        if element is not None and element.name != "a":
-            element = element.find("a", href=True)
-        if element is not None:
-            href = str(element.get("href") or "") or None
+        href = found[0] if found else None
     else:
-        for a in soup.find_all("a", href=True):
-            if any(t in a.get_text(strip=True) for t in _NEXT_TEXTS):
-                candidate = urljoin(base, str(a.get("href")))
-                if _sibling(base, candidate):
-                    href = candidate
-                    break
+        href = next((u for u in (urljoin(base, h) for h in found) if _sibling(base, u)), None)
     if not href:
         return None
     target = urljoin(base, href)
@@ -351,13 +370,15 @@ def fetch_many(
     options: FetchOptions | None = None,
     *,
     progress: Callable[[FetchProgress], None] | None = None,
+    next_links: NextLinks | None = None,
 ) -> dict[str, list[Capture] | CaptureError]:
     """Capture many witnesses concurrently; one failing never stops the others.
 
     ``previous_by_id`` holds each witness's previous page provenance. Each
     witness's value is its captures or the CaptureError that made it
     unavailable (an :class:`IncompleteCapture` when only some pages failed).
-    ``progress`` is called from the calling thread as each witness finishes.
+    ``progress`` is called from the calling thread as each witness finishes;
+    ``next_links`` is as for :func:`capture_witness`.
     """
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
@@ -383,7 +404,12 @@ def fetch_many(
     def one(spec: WitnessSpec) -> list[Capture] | CaptureError:
         try:
             return capture_witness(
-                spec, previous_by_id.get(spec.id), opts, session=thread_session(), limiter=limiter
+                spec,
+                previous_by_id.get(spec.id),
+                opts,
+                session=thread_session(),
+                limiter=limiter,
+                next_links=next_links,
             )
         except CaptureError as exc:
             return exc

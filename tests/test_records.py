@@ -209,6 +209,8 @@ def test_malformed_history_line_is_a_store_problem(
     assert "made-full.jsonl:1" in err and where in err
     assert_store_problem(capsys, main(["log", "made-full", *s]))
     assert_store_problem(capsys, main(["check", str(cat), *s, "--no-html"]))
+    assert main(["verify", *s, "--rederive"]) == ExitCode.STORE_CORRUPT
+    assert capsys.readouterr().out.count("CORRUPT") == 1
     with pytest.raises(StoreCorrupt):
         Store(store).latest("made-doc", "made-full")
 
@@ -234,6 +236,11 @@ def test_malformed_derived_record_is_a_store_problem(
     assert where in err
     # The history itself is sound, so its log still reads.
     assert main(["log", "made-full", *s]) == ExitCode.OK
+    capsys.readouterr()
+    # Re-extraction skips what cannot be read back; verify still lists it.
+    assert main(["verify", *s, "--rederive"]) == ExitCode.STORE_CORRUPT
+    out = capsys.readouterr().out
+    assert out.count("CORRUPT") == 1 and where in out
 
 
 def test_derived_record_that_is_not_json_is_a_store_problem(

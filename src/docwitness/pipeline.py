@@ -20,7 +20,7 @@ from docwitness.collate import (
     reference_info,
     single_copy_report,
 )
-from docwitness.errors import CaptureError, StoreError, UsageError
+from docwitness.errors import CaptureError, StoreError, StoreProblem, UsageError
 from docwitness.model import (
     Capture,
     Document,
@@ -166,7 +166,7 @@ def rederive(store_dir: Path = DEFAULT_STORE) -> list[Rederived]:
     return snapshot.rederive(open_store(store_dir))
 
 
-def verify(store_dir: Path = DEFAULT_STORE) -> list[Any]:
+def verify(store_dir: Path = DEFAULT_STORE) -> list[StoreProblem]:
     """Every integrity problem in the store (an empty list when all is well)."""
     return open_store(store_dir).verify()
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docwitness.errors import CaptureError, ExtractionError, StoreError
+from docwitness.errors import CaptureError, ExtractionError, StoreCorrupt, StoreError
 from docwitness.extract import extract
 from docwitness.extract.pages import combine_pages
 from docwitness.model import (
@@ -275,25 +275,34 @@ def rederive(store: Store) -> list[Rederived]:
 
     ``changed`` names what would differ: "text", "canonical", and "record" when the
     derived record would (outline points, removed blocks, tool versions); ``same``
-    is about the text alone."""
+    is about the text alone. A history, record or capture that cannot be read back
+    is skipped: it is a store problem, and :meth:`Store.verify` lists it."""
     if not store.root.is_dir():
         raise StoreError(f"no store at {store.root}")
     out: list[Rederived] = []
     seen: set[str] = set()
     for document, witness, _ in store.histories():
-        for entry in store.history(document, witness):
+        try:
+            entries = store.history(document, witness)
+        except StoreCorrupt:
+            continue
+        for entry in entries:
             if entry.record in seen:
                 continue
             seen.add(entry.record)
-            raw_record = store.get_json(entry.record)
-            record = DerivedRecord.from_json(raw_record, str(store.object_path(entry.record)))
+            try:
+                raw_record = store.get_json(entry.record)
+                record = DerivedRecord.from_json(raw_record, str(store.object_path(entry.record)))
+                bodies = [store.get(digest) for digest in record.pages]
+            except (StoreCorrupt, StoreError):
+                continue
             ex = record.extraction
             stored = f"{ex.extractor} {ex.extractor_version} {ex.libraries} {record.profile}"
             captures = [
                 Capture(
                     source=page.source,
                     retrieved=page.retrieved,
-                    body=store.get(digest),
+                    body=body,
                     sha256=digest,
                     size=page.size,
                     media_type=page.media_type,
@@ -301,7 +310,7 @@ def rederive(store: Store) -> list[Rederived]:
                     transport=page.transport,
                     http=page.http,
                 )
-                for digest, page in zip(record.pages, entry.pages, strict=False)
+                for digest, body, page in zip(record.pages, bodies, entry.pages, strict=False)
             ]
             try:
                 doc = document_from_captures(captures, witness, record.format, record.select)

@@ -279,3 +279,15 @@ def test_every_bad_line_of_a_history_is_listed(
         ("invalid", "made-full.jsonl:1 time"),
         ("invalid", "made-full.jsonl:2 changed"),
     ]
+
+
+def test_history_that_is_not_utf8_is_a_store_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = fetched(tmp_path)
+    path = Store(store).history_path("made-doc", "made-full")
+    path.write_bytes(path.read_bytes() + b"\xff\xfe\n")
+    cat = tmp_path / "made-catalogue.toml"
+    assert main(["verify", "--store", str(store)]) == ExitCode.STORE_CORRUPT
+    assert "CORRUPT  unreadable: " in capsys.readouterr().out
+    assert_store_problem(capsys, main(["collate", str(cat), "--store", str(store)]))

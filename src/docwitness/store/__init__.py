@@ -195,7 +195,11 @@ class Store:
         """Every entry of a history file with its line number, and every line that is not one."""
         entries: list[tuple[int, HistoryEntry]] = []
         problems: list[StoreProblem] = []
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            return [], [StoreProblem(str(path), "unreadable", "UTF-8 JSON lines", str(exc)[:80])]
+        for n, line in enumerate(text.splitlines(), 1):
             if not line.strip():
                 continue
             try:

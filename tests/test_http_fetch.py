@@ -8,6 +8,7 @@ tiny through FetchOptions so the suite stays fast.
 from __future__ import annotations
 
 import gzip
+import json
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
@@ -25,14 +26,29 @@ from docwitness.capture import (
     fetch_many,
 )
 from docwitness.errors import CaptureError
+from docwitness.extract.links import next_links
 from docwitness.extract.text import decode_text
-from docwitness.model import WitnessSpec, canonical_json, sha256_bytes
+from docwitness.model import Capture, HttpProvenance, WitnessSpec, canonical_json, sha256_bytes
+from docwitness.store.records import PageProvenance
 from httpserver import Server, reset, respond, serving, static
 
 FAST = FetchOptions(
     connect_timeout=2, read_timeout=2, total_timeout=5, retries=2, backoff=0.001, max_wait=0.05
 )
 PARAS = made.made_statement()
+
+
+def http_of(c: Capture) -> HttpProvenance:
+    assert c.http is not None
+    return c.http
+
+
+def stored(captures: list[Capture]) -> list[PageProvenance]:
+    """The captures' provenance as a history line holds it, read back from its JSON."""
+    return [
+        PageProvenance.from_json(json.loads(canonical_json(PageProvenance.of(c).to_json())))
+        for c in captures
+    ]
 
 
 def made_page(paras: list[str], charset: str | None = "gb2312", extra: str = "") -> str:
@@ -63,15 +79,15 @@ def test_provenance_of_a_plain_capture(server: Server) -> None:
     [c] = capture_url(url, FAST)
     assert c.body == body and c.sha256 == sha256_bytes(body) and c.size == len(body)
     assert (c.transport, c.status, c.media_type) == ("http", "captured", "text/html")
-    http = c.http or {}
-    assert http["request_url"] == url and http["final_url"] == url
-    assert http["status"] == 200 and http["redirects"] == []
-    assert http["headers"]["Content-Type"] == "text/html"
-    assert http["server_address"] == f"127.0.0.1:{server.port}"
-    assert http["wire_sha256"] == http["decoded_sha256"] == c.sha256
-    assert http["charset"] is None
+    http = http_of(c)
+    assert http.request_url == url and http.final_url == url
+    assert http.status == 200 and http.redirects == ()
+    assert http.headers["Content-Type"] == "text/html"
+    assert http.server_address == f"127.0.0.1:{server.port}"
+    assert http.wire_sha256 == http.decoded_sha256 == c.sha256
+    assert http.charset is None
     assert server.seen[0].headers["User-Agent"].startswith("docwitness/")
-    canonical_json(c.provenance())  # the history entry must be plain JSON
+    canonical_json(PageProvenance.of(c).to_json())  # the history entry must be plain JSON
 
 
 def test_gb18030_with_the_charset_only_in_meta(server: Server) -> None:
@@ -87,7 +103,7 @@ def test_wrong_header_charset_loses_to_meta_and_is_flagged(server: Server, heade
     body = made_page(PARAS, "gb2312").encode("gb18030")
     ctype = {"Content-Type": f"text/html; charset={header}"}
     [c] = capture_url(server.route("/made-wrong.html", static(body, headers=ctype)), FAST)
-    assert (c.http or {})["charset"] == header
+    assert http_of(c).charset == header
     d = decode_text(c, html=True)
     assert (d.encoding, d.chosen_by) == ("gb18030", "meta")
     assert d.disagreeing == ("header",)
@@ -140,14 +156,13 @@ def test_conditional_round_trip_gives_304(
     first = capture_witness(w, None, FAST)
     assert first[0].status == "captured"
     assert sent not in server.seen[0].headers
-    history = {"pages": [c.provenance() for c in first]}
-    [again] = capture_witness(w, history, FAST)
+    [again] = capture_witness(w, stored(first), FAST)
     assert server.seen[1].headers[sent] == (etag or modified)
     assert again.status == "not-modified" and again.body == b""
     assert (again.sha256, again.size) == (first[0].sha256, first[0].size)
-    assert (again.http or {})["status"] == 304
+    assert http_of(again).status == 304
     # A third run chains from the 304's record and still sends the validator.
-    [third] = capture_witness(w, {"pages": [again.provenance()]}, FAST)
+    [third] = capture_witness(w, stored([again]), FAST)
     assert third.status == "not-modified" and server.seen[2].headers[sent] == (etag or modified)
 
 
@@ -166,14 +181,14 @@ def test_redirect_chain_is_recorded_hop_by_hop(server: Server) -> None:
     server.route("/r3", static(b"", 307, {"Location": server.url("/made-final.html")}))
     server.route("/made-final.html", static(made_page(PARAS[:3]).encode("gb18030")))
     [c] = capture_url(server.url("/r1"), FAST)
-    http = c.http or {}
-    assert [(h["status"], h["location"]) for h in http["redirects"]] == [
+    http = http_of(c)
+    assert [(h.status, h.location) for h in http.redirects] == [
         (301, server.url("/r2")),
         (302, server.url("/r3")),
         (307, server.url("/made-final.html")),
     ]
-    assert http["final_url"] == server.url("/made-final.html")
-    assert c.source == http["request_url"] == server.url("/r1")
+    assert http.final_url == server.url("/made-final.html")
+    assert c.source == http.request_url == server.url("/r1")
 
 
 @pytest.mark.parametrize("target", ["file:///etc/passwd", "ftp://127.0.0.1/x", "data:,hello"])
@@ -216,8 +231,8 @@ def test_429_with_retry_after_then_200(server: Server) -> None:
     assert c.body == body
     gap = server.seen[1].at - server.seen[0].at
     assert 0.25 <= gap < 1.0
-    [attempt] = (c.http or {})["attempts"]
-    assert attempt["outcome"].startswith("HTTP 429") and attempt["wait_s"] == 0.3
+    [attempt] = http_of(c).attempts
+    assert attempt.outcome.startswith("HTTP 429") and attempt.wait_s == 0.3
 
 
 def test_500_three_times_then_unavailable(server: Server) -> None:
@@ -268,10 +283,10 @@ def test_gzip_body_is_decoded_and_both_digests_recorded(server: Server) -> None:
     wire = gzip.compress(page)
     headers = {"Content-Encoding": "gzip", "Content-Type": "text/html"}
     [c] = capture_url(server.route("/made-gz.html", static(wire, headers=headers)), FAST)
-    http = c.http or {}
+    http = http_of(c)
     assert c.body == page and c.sha256 == sha256_bytes(page)
-    assert (http["wire_sha256"], http["wire_size"]) == (sha256_bytes(wire), len(wire))
-    assert http["decoded_sha256"] == sha256_bytes(page)
+    assert (http.wire_sha256, http.wire_size) == (sha256_bytes(wire), len(wire))
+    assert http.decoded_sha256 == sha256_bytes(page)
 
 
 def test_gzip_body_inflating_past_the_limit(server: Server) -> None:
@@ -374,15 +389,15 @@ def test_url_list_with_a_missing_page_reports_the_gap(server: Server) -> None:
 
 def test_next_links_are_followed_in_order(server: Server) -> None:
     urls = _pages(server, 3)
-    captures = capture_witness(spec(url=urls[0]), None, FAST)
+    captures = capture_witness(spec(url=urls[0]), None, FAST, next_links=next_links)
     assert [c.source for c in captures] == urls
-    assert [(c.http or {}).get("next_url") for c in captures] == [urls[1], urls[2], None]
+    assert [http_of(c).next_url for c in captures] == [urls[1], urls[2], None]
 
 
 def test_next_link_to_a_missing_page_is_a_gap(server: Server) -> None:
     urls = _pages(server, 3, missing=3)
     with pytest.raises(IncompleteCapture) as info:
-        capture_witness(spec(url=urls[0]), None, FAST)
+        capture_witness(spec(url=urls[0]), None, FAST, next_links=next_links)
     assert [c.source for c in info.value.captures] == urls[:2]
     [gap] = info.value.gaps
     assert (gap.page, gap.url, gap.after) == (3, urls[2], 2)
@@ -392,7 +407,7 @@ def test_next_link_to_a_missing_page_is_a_gap(server: Server) -> None:
 def test_page_limit_is_a_gap_not_a_silent_stop(server: Server) -> None:
     urls = _pages(server, 3)
     with pytest.raises(IncompleteCapture) as info:
-        capture_witness(spec(url=urls[0], max_pages=2), None, FAST)
+        capture_witness(spec(url=urls[0], max_pages=2), None, FAST, next_links=next_links)
     assert len(info.value.captures) == 2
     assert info.value.gaps[0].reason == "page limit of 2 reached"
 
@@ -401,14 +416,25 @@ def test_next_link_into_another_article_is_not_followed(server: Server) -> None:
     other = '<a href="/other/made-article.html">下一页</a>'
     page = made_page(PARAS, extra=other).encode("gb18030")
     url = server.route("/news/made-1.html", static(page))
-    assert len(capture_witness(spec(url=url), None, FAST)) == 1
+    assert len(capture_witness(spec(url=url), None, FAST, next_links=next_links)) == 1
     assert server.requests_to("/other/made-article.html") == []
 
 
 def test_next_selector(server: Server) -> None:
     urls = _pages(server, 2, link="more")  # no 下一页 text: only the selector finds it
-    assert len(capture_witness(spec(url=urls[0]), None, FAST)) == 1
-    assert len(capture_witness(spec(url=urls[0], next="a"), None, FAST)) == 2
+    assert len(capture_witness(spec(url=urls[0]), None, FAST, next_links=next_links)) == 1
+    assert len(capture_witness(spec(url=urls[0], next="a"), None, FAST, next_links=next_links)) == 2
+
+
+def test_invalid_next_selector_makes_the_witness_unavailable(server: Server) -> None:
+    urls = _pages(server, 2)
+    with pytest.raises(CaptureError, match="invalid next selector 'a\\['"):
+        capture_witness(spec(url=urls[0], next="a["), None, FAST, next_links=next_links)
+
+
+def test_without_a_link_reader_only_the_first_page_is_captured(server: Server) -> None:
+    urls = _pages(server, 3)
+    assert [c.source for c in capture_witness(spec(url=urls[0]), None, FAST)] == urls[:1]
 
 
 def test_unchanged_pages_follow_the_recorded_next_links(server: Server) -> None:
@@ -420,8 +446,8 @@ def test_unchanged_pages_follow_the_recorded_next_links(server: Server) -> None:
             PARAS[i::2], extra='<a href="made-paged_2.html">下一页</a>' if i == 0 else ""
         )
         server.route(path, _conditional(None, stamp, page.encode("gb18030")))
-    first = capture_witness(spec(url=urls[0]), None, FAST)
-    again = capture_witness(spec(url=urls[0]), {"pages": [c.provenance() for c in first]}, FAST)
+    first = capture_witness(spec(url=urls[0]), None, FAST, next_links=next_links)
+    again = capture_witness(spec(url=urls[0]), stored(first), FAST, next_links=next_links)
     # Page 1's 304 has no body to find the link in, yet page 2 was asked for.
     assert [(c.source, c.status) for c in again] == [(u, "not-modified") for u in urls]
 
@@ -459,10 +485,10 @@ def test_wayback_timestamp_fetches_the_id_form(server: Server) -> None:
     opts = FetchOptions(retries=0, wayback_base=server.url("/web/"))
     [c] = capture_witness(spec(url=original, wayback="20170705"), None, opts)
     assert c.body == body and c.transport == "wayback"
-    archive = (c.http or {})["archive"]
-    assert archive["original_url"] == original
-    assert (archive["requested_timestamp"], archive["timestamp"]) == ("20170705", "20170705054241")
-    assert archive["captured"] == "2017-07-05T05:42:41Z"
+    archive = http_of(c).archive
+    assert archive is not None and archive.original_url == original
+    assert (archive.requested_timestamp, archive.timestamp) == ("20170705", "20170705054241")
+    assert archive.captured == "2017-07-05T05:42:41Z"
     assert server.seen[0].path == f"/web/20170705id_/{original}"
 
 

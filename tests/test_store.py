@@ -68,7 +68,7 @@ def test_same_bytes_twice_adds_history_not_objects(tmp_path: Path) -> None:
     assert [r.status for r in second] == ["unchanged"] * 3
     assert len(objects(store)) == n_objects
     history = Store(store).history("made-doc", "made-full")
-    assert len(history) == 2 and history[0]["record"] == history[1]["record"]
+    assert len(history) == 2 and history[0].record == history[1].record
     assert Store(store).verify() == []
 
 
@@ -79,7 +79,8 @@ def test_gb18030_copy_without_bom_gives_same_canonical_text(tmp_path: Path) -> N
     assert full.digests and gb.digests
     assert full.digests.raw != gb.digests.raw
     assert full.digests.canonical == gb.digests.canonical
-    record = Store(tmp_path / "s").get_json(gb.entry["record"])  # type: ignore[index]
+    assert gb.entry is not None
+    record = Store(tmp_path / "s").get_json(gb.entry.record)
     assert record["extraction"]["encoding"] == "gb18030"
     assert record["extraction"]["replacement_chars"] == 0
 
@@ -135,8 +136,8 @@ def test_verify_names_every_tampered_object(tmp_path: Path) -> None:
     s = Store(store)
     entry = s.latest("made-doc", "made-full")
     assert entry is not None
-    raw = s.object_path(entry["raw"])
-    canonical = s.object_path(entry["canonical"])
+    raw = s.object_path(entry.raw)
+    canonical = s.object_path(entry.canonical)
     raw.write_bytes(raw.read_bytes().replace("坚决".encode(), "强烈".encode()))
     canonical.unlink()
     problems = s.verify()
@@ -161,13 +162,13 @@ def test_record_whose_paragraph_was_edited_is_caught(tmp_path: Path) -> None:
     s = Store(store)
     entry = s.latest("made-doc", "made-full")
     assert entry is not None
-    record = s.get_json(entry["record"])
+    record = s.get_json(entry.record)
     record["paragraphs"][3]["text"] = "edited"
     # Re-filed under its new name, as a careless hand edit with a re-hash would do.
     new = s.put_json(record)
     history = s.history_path("made-doc", "made-full")
     history.write_text(
-        history.read_text(encoding="utf-8").replace(entry["record"], new), encoding="utf-8"
+        history.read_text(encoding="utf-8").replace(entry.record, new), encoding="utf-8"
     )
     problems = s.verify()
     assert any("paragraph 3" in p.path and p.kind == "mismatch" for p in problems)
@@ -264,7 +265,7 @@ def test_fetch_into_a_tampered_store_is_refused(
     store = fetched(tmp_path)
     entry = Store(store).latest("made-doc", "made-full")
     assert entry is not None
-    raw = Store(store).object_path(entry["raw"])
+    raw = Store(store).object_path(entry.raw)
     raw.write_bytes(raw.read_bytes() + b"tampered")
     cat = tmp_path / "made-catalogue.toml"
     assert main(["fetch", str(cat), "--store", str(store)]) == ExitCode.STORE_CORRUPT

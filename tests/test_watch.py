@@ -115,18 +115,19 @@ def test_fetch_captures_with_provenance_then_304(tmp_path: Path, site: Site) -> 
     assert "page 2 missing" in (first["made-paged"].reason or "")
     entry = Store(store).latest("made-statement", "made-official")
     assert entry is not None
-    http = entry["pages"][0]["http"]
-    assert http["status"] == 200 and http["headers"]["ETag"]
-    assert http["final_url"].endswith("/made-official.txt")
+    http = entry.pages[0].http
+    assert http is not None
+    assert http.status == 200 and http.headers["ETag"]
+    assert http.final_url.endswith("/made-official.txt")
 
     second = {r.witness: r for r in pipeline.fetch([cat], store, options=FAST)}
     assert second["made-official"].status == "not-modified"
     assert second["made-mirror"].status == "not-modified"
     asked = site.server.requests_to("/made-official.txt")
-    assert asked[-1].headers.get("If-None-Match") == http["headers"]["ETag"]
+    assert asked[-1].headers.get("If-None-Match") == http.headers["ETag"]
     history = Store(store).history("made-statement", "made-official")
-    assert [h["status"] for h in history] == ["captured", "not-modified"]
-    assert history[0]["record"] == history[1]["record"]
+    assert [h.status for h in history] == ["captured", "not-modified"]
+    assert history[0].record == history[1].record
     assert Store(store).verify() == []
 
 

@@ -407,12 +407,12 @@ def cmd_log(args: argparse.Namespace) -> int:
     document, witness, entries = pipeline.find_history(args.store, args.witness)
     if args.json:
         for e in entries:
-            print(json.dumps(e, ensure_ascii=False, sort_keys=True))
+            print(json.dumps(e.to_json(), ensure_ascii=False, sort_keys=True))
         return ExitCode.OK
     print(f"{document}/{witness}: {len(entries)} capture{'s' if len(entries) != 1 else ''}")
     rows = []
     for e in entries:
-        changed = e.get("changed") or []
+        changed = e.changed
         what = (
             "first capture"
             if e is entries[0]
@@ -422,11 +422,11 @@ def cmd_log(args: argparse.Namespace) -> int:
         )
         rows.append(
             [
-                e.get("time", "?"),
-                e.get("status", "?"),
-                _short(e.get("raw")),
-                _short(e.get("canonical")),
-                str(e.get("paragraphs", "?")),
+                e.time,
+                e.status,
+                _short(e.raw),
+                _short(e.canonical),
+                str(e.paragraphs),
                 what,
             ]
         )

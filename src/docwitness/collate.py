@@ -10,7 +10,7 @@ missing pages gets a ``truncation`` at each gap.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from docwitness.compare.verdict import decide
 from docwitness.model import (
@@ -29,6 +29,7 @@ from docwitness.store.snapshot import display_location
 if TYPE_CHECKING:
     from docwitness.single_copy import Inspection
     from docwitness.store import Store
+    from docwitness.store.records import HistoryEntry
 
 
 def assess(
@@ -211,7 +212,7 @@ class Loaded:
 
     spec: WitnessSpec
     document: Document | None
-    entry: dict[str, Any] | None
+    entry: HistoryEntry | None
     reason: str | None = None
 
 
@@ -266,12 +267,12 @@ def choose_reference(
     )
 
 
-def gap_findings(document: Document, entry: dict[str, Any] | None) -> list[Finding]:
+def gap_findings(document: Document, entry: HistoryEntry | None) -> list[Finding]:
     """A ``truncation`` for each page a paginated witness is missing, placed after the
     paragraphs of the pages captured before it."""
     out = []
-    for gap in (entry or {}).get("gaps") or []:
-        before = [p for p in document.paragraphs if (p.page or 1) <= gap["after"]]
+    for gap in entry.gaps if entry is not None else ():
+        before = [p for p in document.paragraphs if (p.page or 1) <= gap.after]
         last = before[-1] if before else None
         out.append(
             Finding(
@@ -281,12 +282,12 @@ def gap_findings(document: Document, entry: dict[str, Any] | None) -> list[Findi
                 outline=last.point if last else None,
                 witness_text=last.text[-30:] if last else None,
                 rule="missing-page",
-                evidence=(f"page {gap['page']} ({gap['url']}): {gap['reason']}",),
+                evidence=(f"page {gap.page} ({gap.url}): {gap.reason}",),
                 detail={
-                    "page": gap["page"],
-                    "url": gap["url"],
-                    "reason": gap["reason"],
-                    "after_pages": gap["after"],
+                    "page": gap.page,
+                    "url": gap.url,
+                    "reason": gap.reason,
+                    "after_pages": gap.after,
                 },
                 at="gap",
             )
@@ -294,18 +295,17 @@ def gap_findings(document: Document, entry: dict[str, Any] | None) -> list[Findi
     return out
 
 
-def archive_metadata(entry: dict[str, Any] | None) -> dict[str, str]:
+def archive_metadata(entry: HistoryEntry | None) -> dict[str, str]:
     """The archive URL and capture time of a witness fetched from a web archive."""
-    pages = (entry or {}).get("pages") or []
-    http = (pages[0].get("http") or {}) if pages else {}
-    archive = http.get("archive")
-    if not archive:
+    http = entry.pages[0].http if entry is not None and entry.pages else None
+    if http is None or http.archive is None:
         return {}
-    out = {"archive_url": str(http.get("final_url") or http.get("request_url") or "")}
-    if archive.get("captured"):
-        out["archived"] = str(archive["captured"])
-    if archive.get("original_url"):
-        out["url"] = str(archive["original_url"])
+    archive = http.archive
+    out = {"archive_url": http.final_url or http.request_url}
+    if archive.captured:
+        out["archived"] = archive.captured
+    if archive.original_url:
+        out["url"] = archive.original_url
     return out
 
 
@@ -325,7 +325,7 @@ def collate_document(store: Store, doc: DocumentSpec) -> Report:
         reference = reference_info(ref_doc, chosen[1])
         ref_checks = analyse(ref_doc, doc.language)
     for x in loaded:
-        captured = x.entry.get("time") if x.entry else None
+        captured = x.entry.time if x.entry else None
         if x.document is None:
             reports.append(
                 WitnessReport(

@@ -15,7 +15,9 @@ import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
+
+from docwitness.fields import Fields
 
 Role = Literal["official", "mirror", "aggregator", "archive", "community"]
 ROLES: tuple[str, ...] = ("official", "mirror", "aggregator", "archive", "community")
@@ -102,6 +104,172 @@ class DocumentSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class Redirect:
+    """One redirect hop: the URL asked for, the status it answered, where it pointed."""
+
+    url: str
+    status: int
+    location: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"url": self.url, "status": self.status, "location": self.location}
+
+    @classmethod
+    def from_json(cls, obj: object, where: str = "") -> Redirect:
+        f = Fields(obj, where)
+        return cls(url=f.text("url"), status=f.integer("status"), location=f.text("location"))
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """A failed attempt that was retried: when, why, and how long was waited after it."""
+
+    at: str
+    outcome: str
+    wait_s: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"at": self.at, "outcome": self.outcome, "wait_s": self.wait_s}
+
+    @classmethod
+    def from_json(cls, obj: object, where: str = "") -> Attempt:
+        f = Fields(obj, where)
+        return cls(at=f.text("at"), outcome=f.text("outcome"), wait_s=f.number("wait_s"))
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveInfo:
+    """Where a web archive's copy came from: the timestamp asked for, the capture time
+    actually served and the original URL."""
+
+    base: str
+    requested_timestamp: str
+    timestamp: str
+    captured: str | None
+    memento_datetime: str | None
+    original_url: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "base": self.base,
+            "requested_timestamp": self.requested_timestamp,
+            "timestamp": self.timestamp,
+            "captured": self.captured,
+            "memento_datetime": self.memento_datetime,
+            "original_url": self.original_url,
+        }
+
+    @classmethod
+    def from_json(cls, obj: object, where: str = "") -> ArchiveInfo:
+        f = Fields(obj, where)
+        return cls(
+            base=f.text("base"),
+            requested_timestamp=f.text("requested_timestamp"),
+            timestamp=f.text("timestamp"),
+            captured=f.opt_text("captured"),
+            memento_datetime=f.opt_text("memento_datetime"),
+            original_url=f.text("original_url"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class HttpProvenance:
+    """What the HTTP transport recorded about one page: every hop and header, the
+    server, times and retries, digests on the wire and decoded, the validators for
+    the next conditional request; ``archive`` for a web archive's copy, ``next_url``
+    when a next page was found from it."""
+
+    request_url: str
+    redirects: tuple[Redirect, ...]
+    final_url: str
+    status: int
+    reason: str | None
+    http_version: str | None
+    headers: dict[str, str]
+    server_address: str | None
+    requested: str
+    elapsed_s: float
+    attempts: tuple[Attempt, ...]
+    conditional: dict[str, str]
+    user_agent: str
+    content_type: str | None
+    content_encoding: str | None
+    charset: str | None
+    wire_sha256: str
+    wire_size: int
+    decoded_sha256: str
+    decoded_size: int
+    validators: dict[str, str]
+    archive: ArchiveInfo | None = None
+    next_url: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "request_url": self.request_url,
+            "redirects": [h.to_json() for h in self.redirects],
+            "final_url": self.final_url,
+            "status": self.status,
+            "reason": self.reason,
+            "http_version": self.http_version,
+            "headers": dict(self.headers),
+            "server_address": self.server_address,
+            "requested": self.requested,
+            "elapsed_s": self.elapsed_s,
+            "attempts": [a.to_json() for a in self.attempts],
+            "conditional": dict(self.conditional),
+            "user_agent": self.user_agent,
+            "content_type": self.content_type,
+            "content_encoding": self.content_encoding,
+            "charset": self.charset,
+            "wire_sha256": self.wire_sha256,
+            "wire_size": self.wire_size,
+            "decoded_sha256": self.decoded_sha256,
+            "decoded_size": self.decoded_size,
+            "validators": dict(self.validators),
+        }
+        # Written only when there is one, as they always have been.
+        if self.archive is not None:
+            out["archive"] = self.archive.to_json()
+        if self.next_url is not None:
+            out["next_url"] = self.next_url
+        return out
+
+    @classmethod
+    def from_json(cls, obj: object, where: str = "") -> HttpProvenance:
+        f = Fields(obj, where)
+        return cls(
+            request_url=f.text("request_url"),
+            redirects=f.objects("redirects", Redirect.from_json),
+            final_url=f.text("final_url"),
+            status=f.integer("status"),
+            reason=f.opt_text("reason"),
+            http_version=f.opt_text("http_version"),
+            headers=f.text_map("headers"),
+            server_address=f.opt_text("server_address"),
+            requested=f.text("requested"),
+            elapsed_s=f.number("elapsed_s"),
+            attempts=f.objects("attempts", Attempt.from_json),
+            conditional=f.text_map("conditional"),
+            user_agent=f.text("user_agent"),
+            content_type=f.opt_text("content_type"),
+            content_encoding=f.opt_text("content_encoding"),
+            charset=f.opt_text("charset"),
+            wire_sha256=f.text("wire_sha256"),
+            wire_size=f.integer("wire_size"),
+            decoded_sha256=f.text("decoded_sha256"),
+            decoded_size=f.integer("decoded_size"),
+            validators=f.text_map("validators"),
+            archive=f.opt_one("archive", ArchiveInfo.from_json),
+            next_url=f.opt_text("next_url") if f.has("next_url") else None,
+        )
+
+    def header(self, name: str) -> str | None:
+        """A response header's value, the name matched without regard to case."""
+        wanted = name.lower()
+        return next((v for k, v in self.headers.items() if k.lower() == wanted), None)
+
+
+@dataclass(frozen=True, slots=True)
 class Capture:
     """Raw bytes of one copy (or one page of it) plus where and when they came from.
 
@@ -117,24 +285,52 @@ class Capture:
     media_type: str | None
     tool: str  # "docwitness/<version>"
     transport: str  # "file" | "http" | "wayback"
-    http: dict[str, Any] | None = field(default=None, compare=False)
+    http: HttpProvenance | None = field(default=None, compare=False)
     status: str = "captured"  # "captured" | "not-modified"
 
-    def provenance(self) -> dict[str, Any]:
-        """The capture without its body, for the history and the reports."""
-        out: dict[str, Any] = {
-            "source": self.source,
-            "retrieved": self.retrieved,
-            "sha256": self.sha256,
-            "size": self.size,
-            "media_type": self.media_type,
-            "tool": self.tool,
-            "transport": self.transport,
-            "status": self.status,
-        }
-        if self.http is not None:
-            out["http"] = self.http
-        return out
+
+class PriorPage(Protocol):
+    """What a fetcher needs of a page's previous capture for a conditional request: a
+    :class:`Capture`, or the page provenance a history entry holds."""
+
+    @property
+    def source(self) -> str: ...
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def media_type(self) -> str | None: ...
+    @property
+    def http(self) -> HttpProvenance | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PageGap:
+    """A page of a paginated copy that could not be captured.
+
+    ``page`` is its 1-based number in the copy; ``after`` how many captured pages
+    come before it, i.e. the index in the capture list where the gap falls (the
+    pipeline reports a ``truncation`` after those pages' paragraphs).
+    """
+
+    page: int
+    url: str
+    reason: str
+    after: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"page": self.page, "url": self.url, "reason": self.reason, "after": self.after}
+
+    @classmethod
+    def from_json(cls, obj: object, where: str = "") -> PageGap:
+        f = Fields(obj, where)
+        return cls(
+            page=f.integer("page"),
+            url=f.text("url"),
+            reason=f.text("reason"),
+            after=f.integer("after"),
+        )
 
 
 # --------------------------------------------------------------------------- extraction

@@ -21,7 +21,7 @@ from docwitness.collate import (
     single_copy_report,
 )
 from docwitness.compare.verdict import decide
-from docwitness.errors import CaptureError, StoreError, UsageError
+from docwitness.errors import CaptureError, StoreError, StoreProblem, UsageError
 from docwitness.model import (
     Capture,
     Document,
@@ -43,6 +43,7 @@ from docwitness.store.snapshot import (
 
 if TYPE_CHECKING:
     from docwitness.store import Store
+    from docwitness.store.records import HistoryEntry
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +60,9 @@ def load_copy(
     """A copy named on the command line (a path, or a URL) as a :class:`Document`."""
     if is_url(location):
         from docwitness.capture import capture_url
+        from docwitness.extract.links import next_links
 
-        captures = capture_url(location)
+        captures = capture_url(location, next_links=next_links)
     else:
         if not location:
             raise CaptureError(location, "empty path")
@@ -117,6 +119,7 @@ def fetch_documents(
 ) -> list[FetchResult]:
     """:func:`fetch` for catalogues already loaded."""
     from docwitness.capture import fetch_many
+    from docwitness.extract.links import next_links
 
     store = open_store(store_dir)
     store.ensure_writable()
@@ -129,7 +132,8 @@ def fetch_documents(
             for s in doc.witnesses
             if offline and s.path is None
         }
-        outcomes.update(fetch_many(wanted, previous, options))
+        pages = {wid: entry.pages if entry else None for wid, entry in previous.items()}
+        outcomes.update(fetch_many(wanted, pages, options, next_links=next_links))
         for spec in doc.witnesses:
             result = record_witness(store, doc, spec, outcomes[spec.id], previous[spec.id])
             if progress is not None:
@@ -141,7 +145,7 @@ def fetch_documents(
 # --------------------------------------------------------------------------- log and verify
 
 
-def find_history(store_dir: Path, witness: str) -> tuple[str, str, list[dict[str, Any]]]:
+def find_history(store_dir: Path, witness: str) -> tuple[str, str, list[HistoryEntry]]:
     """A witness's history, by ``document/witness`` or by a witness id unique in the store."""
     store = open_store(store_dir)
     if not store.root.is_dir():
@@ -164,7 +168,7 @@ def rederive(store_dir: Path = DEFAULT_STORE) -> list[Rederived]:
     return snapshot.rederive(open_store(store_dir))
 
 
-def verify(store_dir: Path = DEFAULT_STORE) -> list[Any]:
+def verify(store_dir: Path = DEFAULT_STORE) -> list[StoreProblem]:
     """Every integrity problem in the store (an empty list when all is well)."""
     return open_store(store_dir).verify()
 

@@ -2,8 +2,12 @@
 
 A fetcher returns :class:`~docwitness.model.Capture` objects, one per page of
 a copy, and never extracts: a PDF is fetched like any other body and extracted
-differently. Nothing here writes anywhere or prints; storing captures is the
-store's job, displaying progress the caller's.
+differently. To follow a paginated copy's next-page links, the caller hands in
+a :class:`NextLinks` function (the extract stage's
+:func:`docwitness.extract.links.next_links`) that reads the candidates from a
+page; this package only chooses which one to follow. Nothing here writes
+anywhere or prints; storing captures is the store's job, displaying progress
+the caller's.
 
 Contract of :func:`capture_witness`: a list of captures in page order, or a
 :class:`~docwitness.errors.CaptureError` with a clear reason (the witness is
@@ -24,12 +28,24 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urljoin, urlsplit
 
 from docwitness import TOOL_NAME, __version__
 from docwitness.errors import CaptureError
-from docwitness.model import Capture, WitnessSpec
+from docwitness.model import Capture, PageGap, PriorPage, WitnessSpec
+
+__all__ = [
+    "FetchOptions",
+    "FetchProgress",
+    "HostLimiter",
+    "IncompleteCapture",
+    "NextLinks",
+    "PageGap",
+    "capture_url",
+    "capture_witness",
+    "fetch_many",
+]
 
 if TYPE_CHECKING:
     import requests
@@ -50,6 +66,21 @@ def guess_media_type(name: str) -> str | None:
     if name.lower().endswith((".md", ".markdown")):
         return "text/markdown"
     return mimetypes.guess_type(name)[0]
+
+
+class NextLinks(Protocol):
+    """Reads the candidate next-page hrefs from a page's bytes, best first (see
+    :func:`docwitness.extract.links.next_links`); raises ValueError for an invalid
+    ``selector``."""
+
+    def __call__(
+        self,
+        body: bytes,
+        media_type: str | None,
+        *,
+        charset: str | None = None,
+        selector: str | None = None,
+    ) -> list[str]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,21 +114,6 @@ class FetchOptions:
     def agent(self) -> str:
         """The User-Agent sent: the configured one, or one naming docwitness and its version."""
         return self.user_agent or f"{tool_id()} (document provenance verifier)"
-
-
-@dataclass(frozen=True, slots=True)
-class PageGap:
-    """A page of a paginated copy that could not be captured.
-
-    ``page`` is its 1-based number in the copy; ``after`` how many captured pages
-    come before it, i.e. the index in the capture list where the gap falls (the
-    pipeline reports a ``truncation`` after those pages' paragraphs).
-    """
-
-    page: int
-    url: str
-    reason: str
-    after: int
 
 
 class IncompleteCapture(CaptureError):
@@ -140,11 +156,14 @@ class HostLimiter:
             yield
 
 
-def capture_url(url: str, options: FetchOptions | None = None) -> list[Capture]:
+def capture_url(
+    url: str, options: FetchOptions | None = None, *, next_links: NextLinks | None = None
+) -> list[Capture]:
     """Capture one URL named on a command line (one capture per page).
 
     An archive URL on the configured archive's host is fetched in its ``id_``
-    form, as a ``wayback`` witness would be.
+    form, as a ``wayback`` witness would be. Next-page links are followed when
+    ``next_links`` is given.
     """
     from docwitness.capture.wayback import parse_archive_url
 
@@ -154,21 +173,24 @@ def capture_url(url: str, options: FetchOptions | None = None) -> list[Capture]:
         spec = WitnessSpec(id=url, role="archive", url=ref.original, wayback=url)
     else:
         spec = WitnessSpec(id=url, role="mirror", url=url)
-    return capture_witness(spec, None, opts)
+    return capture_witness(spec, None, opts, next_links=next_links)
 
 
 def capture_witness(
     spec: WitnessSpec,
-    previous: Mapping[str, Any] | None = None,
+    previous: Sequence[PriorPage] | None = None,
     options: FetchOptions | None = None,
     *,
     session: requests.Session | None = None,
     limiter: HostLimiter | None = None,
+    next_links: NextLinks | None = None,
 ) -> list[Capture]:
     """Capture every page of one witness, sending conditional requests from ``previous``.
 
-    ``previous`` is the witness's last history entry; its ``pages`` list holds the
-    provenance of the previous captures, matched to this run's pages by URL.
+    ``previous`` is the provenance of the witness's previous captures (the pages of
+    its last history entry, or the captures themselves), matched to this run's
+    pages by URL. A witness with one ``url`` is followed page by page through the
+    links ``next_links`` finds; without it only that page is captured.
     """
     opts = options or FetchOptions()
     if spec.path is not None:
@@ -183,7 +205,7 @@ def capture_witness(
     own = session is None
     sess = session or new_session(opts)
     try:
-        return _capture_pages(spec, previous, opts, sess, limiter)
+        return _capture_pages(spec, previous, opts, sess, limiter, next_links)
     finally:
         if own:
             sess.close()
@@ -191,16 +213,14 @@ def capture_witness(
 
 # --------------------------------------------------------------------------- pages
 
-# The link texts Chinese sites use for "next page" (Simplified and Traditional).
-_NEXT_TEXTS = ("下一页", "下一頁", "下页", "下頁")
-
 
 def _capture_pages(
     spec: WitnessSpec,
-    previous: Mapping[str, Any] | None,
+    previous: Sequence[PriorPage] | None,
     opts: FetchOptions,
     session: requests.Session,
     limiter: HostLimiter | None,
+    next_links: NextLinks | None,
 ) -> list[Capture]:
     """The pages of one network witness: its ``urls`` list, or ``url`` and its next links."""
     from docwitness.capture.http import capture_http
@@ -259,9 +279,9 @@ def _capture_pages(
             )
             raise IncompleteCapture(source, captures, [gap]) from None
         seen.add(_page_key(url))
-        nxt = _next_url(capture, spec, before)
+        nxt = _next_url(capture, spec, before, next_links)
         if nxt is not None and capture.http is not None:
-            capture = replace(capture, http={**capture.http, "next_url": nxt})
+            capture = replace(capture, http=replace(capture.http, next_url=nxt))
         captures.append(capture)
         if nxt is None or _page_key(nxt) in seen:
             return captures
@@ -271,10 +291,9 @@ def _capture_pages(
         url = nxt
 
 
-def _previous_pages(previous: Mapping[str, Any] | None) -> dict[str, Mapping[str, Any]]:
+def _previous_pages(previous: Sequence[PriorPage] | None) -> dict[str, PriorPage]:
     """The previous run's page provenance, keyed by the URL each was requested from."""
-    pages = (previous or {}).get("pages") or []
-    return {str(p["source"]): p for p in pages if isinstance(p, Mapping) and p.get("source")}
+    return {p.source: p for p in previous or () if p.source}
 
 
 def _page_key(url: str) -> str:
@@ -282,7 +301,10 @@ def _page_key(url: str) -> str:
 
 
 def _next_url(
-    capture: Capture, spec: WitnessSpec, before: Mapping[str, Mapping[str, Any]]
+    capture: Capture,
+    spec: WitnessSpec,
+    before: Mapping[str, PriorPage],
+    next_links: NextLinks | None,
 ) -> str | None:
     """The next page's URL (for a wayback witness, the original URL), or None.
 
@@ -290,38 +312,30 @@ def _next_url(
     to a sibling URL (same host, same path up to page numbers), so a "next page"
     link into another article is never glued on.
     """
-    http = capture.http or {}
+    http = capture.http
     if capture.status == "not-modified":
         # The page is unchanged, so its next link is what was found last time.
-        old = (before.get(capture.source) or {}).get("http") or {}
-        return old.get("next_url")
-    if spec.format not in (None, "html") or "html" not in (capture.media_type or ""):
+        old = before.get(capture.source)
+        return old.http.next_url if old is not None and old.http is not None else None
+    if next_links is None or spec.format not in (None, "html"):
         return None
-    from bs4 import BeautifulSoup
-
-    from docwitness.extract.charset import decode
-
-    base = str(
-        (http.get("archive") or {}).get("original_url") or http.get("final_url") or capture.source
-    )
-    soup = BeautifulSoup(decode(capture.body, header=http.get("charset"), html=True).text, "lxml")
+    base = capture.source
+    if http is not None:
+        base = (http.archive.original_url if http.archive else None) or http.final_url or base
+    try:
+        found = next_links(
+            capture.body,
+            capture.media_type,
+            charset=http.charset if http is not None else None,
+            selector=spec.next,
+        )
+    except ValueError as exc:
+        raise CaptureError(spec.id, str(exc)) from None
     href: str | None = None
     if spec.next:
-        try:
-            element = soup.select_one(spec.next)
-        except Exception as exc:  # soupsieve raises its own SelectorSyntaxError
-            raise CaptureError(spec.id, f"invalid next selector {spec.next!r}: {exc}") from None
-        if element is not None and element.name != "a":
-            element = element.find("a", href=True)
-        if element is not None:
-            href = str(element.get("href") or "") or None
+        href = found[0] if found else None
     else:
-        for a in soup.find_all("a", href=True):
-            if any(t in a.get_text(strip=True) for t in _NEXT_TEXTS):
-                candidate = urljoin(base, str(a.get("href")))
-                if _sibling(base, candidate):
-                    href = candidate
-                    break
+        href = next((u for u in (urljoin(base, h) for h in found) if _sibling(base, u)), None)
     if not href:
         return None
     target = urljoin(base, href)
@@ -329,7 +343,7 @@ def _next_url(
         return None
     from docwitness.capture.wayback import parse_archive_url
 
-    archived = parse_archive_url(target) if http.get("archive") else None
+    archived = parse_archive_url(target) if http is not None and http.archive else None
     return archived.original if archived is not None else target
 
 
@@ -352,16 +366,19 @@ def _sibling(current: str, candidate: str) -> bool:
 
 def fetch_many(
     specs: Sequence[WitnessSpec],
-    previous_by_id: Mapping[str, Mapping[str, Any] | None] | None = None,
+    previous_by_id: Mapping[str, Sequence[PriorPage] | None] | None = None,
     options: FetchOptions | None = None,
     *,
     progress: Callable[[FetchProgress], None] | None = None,
+    next_links: NextLinks | None = None,
 ) -> dict[str, list[Capture] | CaptureError]:
     """Capture many witnesses concurrently; one failing never stops the others.
 
-    Each witness's value is its captures or the CaptureError that made it
+    ``previous_by_id`` holds each witness's previous page provenance. Each
+    witness's value is its captures or the CaptureError that made it
     unavailable (an :class:`IncompleteCapture` when only some pages failed).
-    ``progress`` is called from the calling thread as each witness finishes.
+    ``progress`` is called from the calling thread as each witness finishes;
+    ``next_links`` is as for :func:`capture_witness`.
     """
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
@@ -387,7 +404,12 @@ def fetch_many(
     def one(spec: WitnessSpec) -> list[Capture] | CaptureError:
         try:
             return capture_witness(
-                spec, previous_by_id.get(spec.id), opts, session=thread_session(), limiter=limiter
+                spec,
+                previous_by_id.get(spec.id),
+                opts,
+                session=thread_session(),
+                limiter=limiter,
+                next_links=next_links,
             )
         except CaptureError as exc:
             return exc

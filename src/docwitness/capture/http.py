@@ -1,13 +1,14 @@
 """HTTP(S) transport: one page, every hop and header recorded, hostile servers bounded.
 
 :func:`capture_http` GETs one URL and returns a :class:`~docwitness.model.Capture`
-whose ``body`` is the content-decoded body and whose ``http`` dict is the
-provenance: request URL, every redirect hop, final URL, status, all response
-headers, server address, times, attempts, the sha256 of the body as received
-on the wire and as decoded, the Content-Type's ``charset`` and the validators
-(ETag, Last-Modified) for the next conditional request. A 304 to a
-conditional request returns a ``not-modified`` capture with an empty body and
-the previous capture's digest and size.
+whose ``body`` is the content-decoded body and whose ``http`` is the
+provenance (:class:`~docwitness.model.HttpProvenance`): request URL, every
+redirect hop, final URL, status, all response headers, server address, times,
+attempts, the sha256 of the body as received on the wire and as decoded, the
+Content-Type's ``charset`` and the validators (ETag, Last-Modified) for the
+next conditional request. A 304 to a conditional request returns a
+``not-modified`` capture with an empty body and the previous capture's digest
+and size.
 
 Redirects are followed here, one hop at a time, so each is recorded and checked:
 a non-HTTP target (file:, ftp:, data:) is refused, a loop or more than
@@ -34,7 +35,7 @@ import socket
 import threading
 import time
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
@@ -48,7 +49,7 @@ import urllib3.exceptions
 
 from docwitness.capture import FetchOptions, guess_media_type, tool_id, utc_now
 from docwitness.errors import CaptureError
-from docwitness.model import Capture, sha256_bytes
+from docwitness.model import Attempt, Capture, HttpProvenance, PriorPage, Redirect, sha256_bytes
 
 log = logging.getLogger(__name__)
 
@@ -157,16 +158,16 @@ def parse_content_type(value: str | None) -> tuple[str | None, str | None]:
     return media, charset
 
 
-def validators(page: Mapping[str, Any] | None) -> dict[str, str]:
+def validators(page: PriorPage | None) -> dict[str, str]:
     """The ETag and Last-Modified a previous capture's provenance carries, if any."""
-    if not page:
+    if page is None or page.http is None:
         return {}
-    http = page.get("http") or {}
-    found = dict(http.get("validators") or {})
-    headers = {k.lower(): v for k, v in (http.get("headers") or {}).items()}
+    http = page.http
+    found = dict(http.validators)
     for key, header in (("etag", "etag"), ("last_modified", "last-modified")):
-        if key not in found and headers.get(header):
-            found[key] = headers[header]
+        value = http.header(header)
+        if key not in found and value:
+            found[key] = value
     return {k: v for k, v in found.items() if v}
 
 
@@ -198,7 +199,7 @@ def capture_http(
     url: str,
     options: FetchOptions,
     session: requests.Session,
-    previous: Mapping[str, Any] | None = None,
+    previous: PriorPage | None = None,
     slot: Slot | None = None,
     transport: str = "http",
 ) -> Capture:
@@ -213,7 +214,7 @@ def capture_http(
         conditional["If-None-Match"] = prior["etag"]
     if previous and "last_modified" in prior:
         conditional["If-Modified-Since"] = prior["last_modified"]
-    attempts: list[dict[str, Any]] = []
+    attempts: list[Attempt] = []
     for attempt in range(options.retries + 1):
         requested = utc_now()
         try:
@@ -224,7 +225,7 @@ def capture_http(
         except _Transient as exc:
             wait = exc.wait if exc.wait is not None else options.backoff * 2**attempt
             wait = min(wait, options.max_wait)
-            attempts.append({"at": requested, "outcome": exc.reason, "wait_s": wait})
+            attempts.append(Attempt(at=requested, outcome=exc.reason, wait_s=wait))
             if attempt == options.retries:
                 n = len(attempts)
                 raise CaptureError(
@@ -240,9 +241,9 @@ def _attempt(
     options: FetchOptions,
     session: requests.Session,
     conditional: dict[str, str],
-    previous: Mapping[str, Any] | None,
+    previous: PriorPage | None,
     requested: str,
-    attempts: list[dict[str, Any]],
+    attempts: list[Attempt],
     transport: str,
 ) -> Capture:
     started = time.monotonic()
@@ -268,38 +269,38 @@ def _attempt(
     if status == 304:
         # A 304 need not repeat the validators; the old ones still describe the body.
         new_validators = {k: v or validators(previous).get(k) for k, v in new_validators.items()}
-    http: dict[str, Any] = {
-        "request_url": url,
-        "redirects": hops,
-        "final_url": resp.url,
-        "status": status,
-        "reason": resp.reason,
-        "http_version": _http_version(resp),
-        "headers": headers,
-        "server_address": server,
-        "requested": requested,
-        "elapsed_s": round(time.monotonic() - started, 3),
-        "attempts": list(attempts),
-        "conditional": conditional,
-        "user_agent": options.agent,
-        "content_type": resp.headers.get("Content-Type"),
-        "content_encoding": resp.headers.get("Content-Encoding"),
-        "charset": charset,
-        "wire_sha256": sha256_bytes(wire),
-        "wire_size": len(wire),
-        "decoded_sha256": sha256_bytes(body),
-        "decoded_size": len(body),
-        "validators": {k: v for k, v in new_validators.items() if v},
-    }
+    http = HttpProvenance(
+        request_url=url,
+        redirects=tuple(hops),
+        final_url=resp.url,
+        status=status,
+        reason=resp.reason,
+        http_version=_http_version(resp),
+        headers=headers,
+        server_address=server,
+        requested=requested,
+        elapsed_s=round(time.monotonic() - started, 3),
+        attempts=tuple(attempts),
+        conditional=dict(conditional),
+        user_agent=options.agent,
+        content_type=resp.headers.get("Content-Type"),
+        content_encoding=resp.headers.get("Content-Encoding"),
+        charset=charset,
+        wire_sha256=sha256_bytes(wire),
+        wire_size=len(wire),
+        decoded_sha256=sha256_bytes(body),
+        decoded_size=len(body),
+        validators={k: v for k, v in new_validators.items() if v},
+    )
     if status == 304:
         assert previous is not None
         return Capture(
             source=url,
             retrieved=utc_now(),
             body=b"",
-            sha256=str(previous.get("sha256")),
-            size=int(previous.get("size") or 0),
-            media_type=previous.get("media_type"),
+            sha256=previous.sha256,
+            size=previous.size,
+            media_type=previous.media_type,
             tool=tool_id(),
             transport=transport,
             http=http,
@@ -330,9 +331,9 @@ def _follow(
     session: requests.Session,
     conditional: dict[str, str],
     deadline: float,
-) -> tuple[requests.Response, list[dict[str, Any]]]:
+) -> tuple[requests.Response, list[Redirect]]:
     """GET ``url`` and follow redirects by hand, recording and checking each hop."""
-    hops: list[dict[str, Any]] = []
+    hops: list[Redirect] = []
     seen = {url}
     current = url
     for _ in range(options.max_redirects + 1):
@@ -340,7 +341,7 @@ def _follow(
         if resp.status_code not in REDIRECT_STATUSES or "Location" not in resp.headers:
             return resp, hops
         target = urljoin(current, resp.headers["Location"])
-        hops.append({"url": current, "status": resp.status_code, "location": target})
+        hops.append(Redirect(url=current, status=resp.status_code, location=target))
         resp.close()
         _check_target(url, target)
         if target in seen:

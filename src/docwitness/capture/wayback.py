@@ -6,7 +6,7 @@ URL ``<base><timestamp>[flags]/<original>`` is fetched in the ``id_`` form,
 without the archive's banner or rewritten links. The archive redirects to the
 nearest capture it holds; the capture time actually served (Memento-Datetime,
 else the timestamp of the final URL) and the original URL (the ``rel="original"``
-Link, else the one in the final URL) are recorded under ``http["archive"]``,
+Link, else the one in the final URL) are recorded as the provenance's ``archive``,
 next to the requested timestamp. Transport, limits and errors are those of
 :mod:`docwitness.capture.http`.
 """
@@ -14,10 +14,8 @@ next to the requested timestamp. Transport, limits and errors are those of
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
 
 import requests
 import requests.utils
@@ -25,7 +23,7 @@ import requests.utils
 from docwitness.capture import FetchOptions
 from docwitness.capture.http import Slot, capture_http, http_date
 from docwitness.errors import CaptureError
-from docwitness.model import Capture
+from docwitness.model import ArchiveInfo, Capture, PriorPage
 
 _ARCHIVE = re.compile(
     r"^(?P<base>https?://[^?#]*?/web/)(?P<ts>\d{1,14})(?P<flags>[a-z]{2}_|\*)?/(?P<original>.+)$",
@@ -101,21 +99,21 @@ def capture_wayback(
     ref: ArchiveRef,
     options: FetchOptions,
     session: requests.Session,
-    previous: Mapping[str, Any] | None = None,
+    previous: PriorPage | None = None,
     slot: Slot | None = None,
 ) -> Capture:
     """Capture the archived page's original bytes, recording the archive's provenance."""
     capture = capture_http(ref.raw_url, options, session, previous, slot, transport="wayback")
-    http = dict(capture.http or {})
-    headers = {k.lower(): v for k, v in (http.get("headers") or {}).items()}
-    final = parse_archive_url(str(http.get("final_url") or ref.raw_url)) or ref
-    memento = headers.get("memento-datetime")
-    http["archive"] = {
-        "base": ref.base,
-        "requested_timestamp": ref.timestamp,
-        "timestamp": final.timestamp,
-        "captured": _memento_iso(memento) or timestamp_iso(final.timestamp),
-        "memento_datetime": memento,
-        "original_url": _link_original(headers.get("link")) or final.original,
-    }
-    return replace(capture, http=http)
+    http = capture.http
+    assert http is not None  # capture_http always records its provenance
+    final = parse_archive_url(http.final_url or ref.raw_url) or ref
+    memento = http.header("memento-datetime")
+    archive = ArchiveInfo(
+        base=ref.base,
+        requested_timestamp=ref.timestamp,
+        timestamp=final.timestamp,
+        captured=_memento_iso(memento) or timestamp_iso(final.timestamp),
+        memento_datetime=memento,
+        original_url=_link_original(http.header("link")) or final.original,
+    )
+    return replace(capture, http=replace(http, archive=archive))

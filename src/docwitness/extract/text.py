@@ -26,7 +26,7 @@ def decode_text(capture: Capture, html: bool = False) -> Decoded:
         raise ExtractionError(capture.source, "binary data, not text (NUL bytes)")
     header = None
     if capture.http is not None:
-        header = capture.http.get("charset")
+        header = capture.http.charset
     return decode(capture.body, header=header, html=html)
 
 

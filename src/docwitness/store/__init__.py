@@ -28,17 +28,19 @@ from pathlib import Path
 from typing import Any
 
 from docwitness.errors import StoreCorrupt, StoreError, StoreProblem
-from docwitness.model import (
-    Block,
-    Digests,
-    Document,
-    Extraction,
-    Paragraph,
-    canonical_json,
-    sha256_bytes,
-)
+from docwitness.model import Document, canonical_json, sha256_bytes
+from docwitness.store.records import RECORD_SCHEMA, DerivedRecord, HistoryEntry
 
-RECORD_SCHEMA = "docwitness.record/1"
+__all__ = [
+    "RECORD_SCHEMA",
+    "TMP_PREFIX",
+    "DerivedRecord",
+    "HistoryEntry",
+    "Store",
+    "document_from_record",
+    "record_of",
+]
+
 TMP_PREFIX = ".tmp-"
 
 
@@ -51,81 +53,16 @@ def _hex(digest: str) -> str:
 
 def record_of(
     document: Document, pages: list[str], format: str | None, select: str | None
-) -> dict[str, Any]:
+) -> DerivedRecord:
     """The derived record of a document: everything but the capture time and transport."""
-    ex = document.extraction
-    return {
-        "schema": RECORD_SCHEMA,
-        "sha256": document.digests.to_dict(),
-        "pages": pages,
-        "profile": document.profile,
-        "format": format,
-        "select": select,
-        "extraction": {
-            "extractor": ex.extractor,
-            "extractor_version": ex.extractor_version,
-            "libraries": ex.libraries,
-            "encoding": ex.encoding,
-            "encoding_evidence": ex.encoding_evidence,
-            "replacement_chars": ex.replacement_chars,
-            "removed": list(ex.removed),
-            "metadata": ex.metadata,
-            "warnings": list(ex.warnings),
-        },
-        "paragraphs": [
-            {
-                "raw": p.raw,
-                "text": p.text,
-                "sha256": p.sha256,
-                "kind": p.kind,
-                "marker": p.marker,
-                "point": p.point,
-                "page": p.page,
-            }
-            for p in document.paragraphs
-        ],
-    }
+    return DerivedRecord.of(document, pages, format, select)
 
 
 def document_from_record(
-    record: dict[str, Any], witness: str, source: str, extracted_text: str
+    record: DerivedRecord, witness: str, source: str, extracted_text: str
 ) -> Document:
     """Rebuild a :class:`Document` from a stored record (and its extracted text object)."""
-    ex = record["extraction"]
-    paragraphs = tuple(
-        Paragraph(
-            index=i,
-            raw=p["raw"],
-            text=p["text"],
-            sha256=p["sha256"],
-            kind=p["kind"],
-            marker=p["marker"],
-            point=p["point"],
-            page=p.get("page"),
-        )
-        for i, p in enumerate(record["paragraphs"])
-    )
-    extraction = Extraction(
-        blocks=tuple(Block(line) for line in extracted_text.split("\n")),
-        extractor=ex["extractor"],
-        extractor_version=ex["extractor_version"],
-        libraries=ex["libraries"],
-        encoding=ex["encoding"],
-        encoding_evidence=ex["encoding_evidence"],
-        replacement_chars=ex["replacement_chars"],
-        removed=tuple(ex["removed"]),
-        metadata=ex["metadata"],
-        warnings=tuple(ex["warnings"]),
-    )
-    d = record["sha256"]
-    return Document(
-        witness=witness,
-        source=source,
-        paragraphs=paragraphs,
-        digests=Digests(raw=d["raw"], text=d["text"], canonical=d["canonical"]),
-        profile=record["profile"],
-        extraction=extraction,
-    )
+    return record.document(witness, source, extracted_text)
 
 
 class Store:
@@ -208,10 +145,14 @@ class Store:
             finally:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
-    def append_history(self, document: str, witness: str, entry: dict[str, Any]) -> None:
+    def put_record(self, record: DerivedRecord) -> str:
+        """Store a derived record (write-once) and return its digest."""
+        return self.put_json(record.to_json())
+
+    def append_history(self, document: str, witness: str, entry: HistoryEntry) -> None:
         """Append one entry to a witness's history, atomically and under the lock."""
         path = self.history_path(document, witness)
-        line = (canonical_json(entry) + "\n").encode("utf-8")
+        line = (canonical_json(entry.to_json()) + "\n").encode("utf-8")
         with self.lock():
             old = path.read_bytes() if path.exists() else b""
             if old and not old.endswith(b"\n"):
@@ -234,33 +175,63 @@ class Store:
         return data
 
     def get_json(self, digest: str) -> Any:
-        return json.loads(self.get(digest).decode("utf-8"))
+        """An object read back as JSON; one that is not JSON is a store problem."""
+        data = self.get(digest)
+        try:
+            return json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            path = str(self.object_path(digest))
+            raise StoreCorrupt(
+                [StoreProblem(path, "invalid", "a JSON record", f"{len(data)} bytes that are not")]
+            ) from None
 
-    def history(self, document: str, witness: str) -> list[dict[str, Any]]:
-        path = self.history_path(document, witness)
-        if not path.exists():
-            return []
-        out = []
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    def get_record(self, digest: str) -> DerivedRecord:
+        """The derived record named ``digest``, checked against its name and read strictly."""
+        return DerivedRecord.from_json(self.get_json(digest), str(self.object_path(digest)))
+
+    def _read_history(
+        self, path: Path
+    ) -> tuple[list[tuple[int, HistoryEntry]], list[StoreProblem]]:
+        """Every entry of a history file with its line number, and every line that is not one."""
+        entries: list[tuple[int, HistoryEntry]] = []
+        problems: list[StoreProblem] = []
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            return [], [StoreProblem(str(path), "unreadable", "UTF-8 JSON lines", str(exc)[:80])]
+        for n, line in enumerate(text.splitlines(), 1):
             if not line.strip():
                 continue
             try:
-                out.append(json.loads(line))
+                obj = json.loads(line)
             except json.JSONDecodeError:
-                raise StoreCorrupt(
-                    [StoreProblem(f"{path}:{n}", "invalid", "a JSON line", line[:40])]
-                ) from None
-        return out
+                problems.append(StoreProblem(f"{path}:{n}", "invalid", "a JSON line", line[:40]))
+                continue
+            try:
+                entries.append((n, HistoryEntry.from_json(obj, f"{path}:{n}")))
+            except StoreCorrupt as exc:
+                problems.extend(exc.problems)
+        return entries, problems
 
-    def latest(self, document: str, witness: str) -> dict[str, Any] | None:
+    def history(self, document: str, witness: str) -> list[HistoryEntry]:
+        """A witness's history, oldest first; a line that is not an entry is a store problem."""
+        path = self.history_path(document, witness)
+        if not path.exists():
+            return []
+        entries, problems = self._read_history(path)
+        if problems:
+            raise StoreCorrupt(problems)
+        return [entry for _, entry in entries]
+
+    def latest(self, document: str, witness: str) -> HistoryEntry | None:
         entries = self.history(document, witness)
         return entries[-1] if entries else None
 
-    def load_document(self, entry: dict[str, Any], witness: str) -> Document:
+    def load_document(self, entry: HistoryEntry, witness: str) -> Document:
         """The document a history entry recorded, read back and checked from its objects."""
-        record = self.get_json(entry["record"])
-        text = self.get(record["sha256"]["text"]).decode("utf-8")
-        return document_from_record(record, witness, entry.get("source", ""), text)
+        record = self.get_record(entry.record)
+        text = self.get(record.sha256.text).decode("utf-8")
+        return record.document(witness, entry.source, text)
 
     def histories(self) -> Iterator[tuple[str, str, Path]]:
         base = self.root / "witnesses"
@@ -298,63 +269,60 @@ class Store:
                     problems.append(
                         StoreProblem(str(path), "mismatch", "sha256:" + path.name, found)
                     )
-        for document, witness, file in self.histories():
-            try:
-                entries = self.history(document, witness)
-            except StoreCorrupt as exc:
-                problems.extend(exc.problems)
-                continue
-            for n, entry in enumerate(entries, 1):
+        for _document, _witness, file in self.histories():
+            entries, bad = self._read_history(file)
+            problems.extend(bad)
+            for n, entry in entries:
                 problems.extend(self._verify_entry(f"{file}:{n}", entry))
         return problems
 
-    def _verify_entry(self, where: str, entry: dict[str, Any]) -> list[StoreProblem]:
+    def _verify_entry(self, where: str, entry: HistoryEntry) -> list[StoreProblem]:
         problems: list[StoreProblem] = []
-        record_digest = entry.get("record")
-        if not isinstance(record_digest, str):
-            return [StoreProblem(where, "invalid", "a record digest", repr(record_digest))]
         try:
-            record = self.get_json(record_digest)
+            record = self.get_record(entry.record)
         except StoreCorrupt as exc:
             return [
                 StoreProblem(where, p.kind, p.expected, f"{p.found} ({p.path})")
                 for p in exc.problems
             ]
-        except (json.JSONDecodeError, UnicodeDecodeError, StoreError):
-            return [StoreProblem(where, "invalid", "a JSON record", record_digest)]
-        digests = record.get("sha256", {})
-        for page in record.get("pages", []):
-            if not self.object_path(page).exists():
+        except StoreError:
+            return [StoreProblem(where, "invalid", "a record digest", entry.record)]
+        digests = record.sha256
+        for page in record.pages:
+            try:
+                present = self.object_path(page).exists()
+            except StoreError:
+                present = False
+            if not present:
                 problems.append(
                     StoreProblem(where, "missing", page, "raw capture not in the store")
                 )
-        for key in ("raw", "text", "canonical"):
-            if entry.get(key) != digests.get(key):
+        for key, recorded, held in (
+            ("raw", digests.raw, entry.raw),
+            ("text", digests.text, entry.text),
+            ("canonical", digests.canonical, entry.canonical),
+        ):
+            if held != recorded:
                 problems.append(
-                    StoreProblem(
-                        where,
-                        "mismatch",
-                        f"{key} {digests.get(key)}",
-                        f"history says {entry.get(key)}",
-                    )
+                    StoreProblem(where, "mismatch", f"{key} {recorded}", f"history says {held}")
                 )
         texts: dict[str, str] = {}
-        for key in ("text", "canonical"):
+        for key, digest in (("text", digests.text), ("canonical", digests.canonical)):
             try:
-                texts[key] = self.get(digests[key]).decode("utf-8")
+                texts[key] = self.get(digest).decode("utf-8")
             except StoreCorrupt as exc:
                 problems.extend(
                     StoreProblem(where, p.kind, p.expected, f"{p.found} ({p.path})")
                     for p in exc.problems
                 )
-        paragraphs = record.get("paragraphs", [])
+            except StoreError:
+                problems.append(StoreProblem(where, "invalid", f"a {key} digest", digest))
+        paragraphs = record.paragraphs
         for i, p in enumerate(paragraphs):
-            found = sha256_bytes(p["text"].encode("utf-8"))
-            if found != p["sha256"]:
-                problems.append(
-                    StoreProblem(f"{where} paragraph {i}", "mismatch", p["sha256"], found)
-                )
-        if "canonical" in texts and texts["canonical"] != "\n".join(p["text"] for p in paragraphs):
+            found = sha256_bytes(p.text.encode("utf-8"))
+            if found != p.sha256:
+                problems.append(StoreProblem(f"{where} paragraph {i}", "mismatch", p.sha256, found))
+        if "canonical" in texts and texts["canonical"] != "\n".join(p.text for p in paragraphs):
             problems.append(
                 StoreProblem(
                     where, "mismatch", "canonical text = the record's paragraphs", "they differ"

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docwitness import __version__
-from docwitness.errors import CaptureError, ExtractionError, StoreError
+from docwitness.errors import CaptureError, ExtractionError, StoreCorrupt, StoreError
 from docwitness.extract import extract
 from docwitness.extract.pages import combine_pages
 from docwitness.model import (
@@ -24,10 +23,12 @@ from docwitness.model import (
     Document,
     DocumentSpec,
     Finding,
+    PageGap,
     WitnessSpec,
     sha256_text,
 )
 from docwitness.normalise import PROFILE, build_document
+from docwitness.store.records import DerivedRecord, HistoryEntry
 
 if TYPE_CHECKING:  # the store is imported where it is used: `diff` never needs it
     from docwitness.store import Store
@@ -63,7 +64,7 @@ class FetchResult:
     size: int | None = None
     digests: Digests | None = None
     changed: tuple[str, ...] = ()
-    entry: dict[str, Any] | None = field(default=None, compare=False)
+    entry: HistoryEntry | None = field(default=None, compare=False)
     checks: str | None = None  # the single-copy verdict: "complete", "truncated in point 十"
 
     @property
@@ -86,10 +87,11 @@ def display_location(spec: WitnessSpec) -> str:
     return spec.location
 
 
-def _changed(previous: dict[str, Any] | None, digests: Digests) -> tuple[str, ...]:
+def _changed(previous: HistoryEntry | None, digests: Digests) -> tuple[str, ...]:
     if previous is None:
         return ()
-    return tuple(k for k, v in digests.to_dict().items() if previous.get(k) != v)
+    before = previous.digests.to_dict()
+    return tuple(k for k, v in digests.to_dict().items() if before[k] != v)
 
 
 def record_witness(
@@ -97,7 +99,7 @@ def record_witness(
     doc: DocumentSpec,
     spec: WitnessSpec,
     outcome: list[Capture] | CaptureError,
-    previous: dict[str, Any] | None,
+    previous: HistoryEntry | None,
 ) -> FetchResult:
     """Extract, normalise and record one witness's captures; failures become results.
 
@@ -106,89 +108,76 @@ def record_witness(
     status is ``incomplete``: a missing page is never silently skipped.
     """
     from docwitness.capture import IncompleteCapture
-    from docwitness.store import record_of
 
+    source = display_location(spec)
     base: dict[str, Any] = {
         "document": doc.id,
         "witness": spec.id,
         "role": spec.role,
-        "source": display_location(spec),
+        "source": source,
     }
-    gaps: list[dict[str, Any]] = []
+    gaps: tuple[PageGap, ...] = ()
     if isinstance(outcome, IncompleteCapture):
         captures = outcome.captures
-        gaps = [
-            {"page": g.page, "url": g.url, "reason": g.reason, "after": g.after}
-            for g in outcome.gaps
-        ]
+        gaps = outcome.gaps
     elif isinstance(outcome, CaptureError):
         return FetchResult(**base, status="unavailable", reason=outcome.reason)
     else:
         captures = outcome
     if spec.path is not None:
-        captures = [replace(c, source=base["source"]) for c in captures]
+        captures = [replace(c, source=source) for c in captures]
 
+    document: Document | None = None
     if previous is not None and not gaps and all(c.status == "not-modified" for c in captures):
-        reused = {
-            **{k: previous[k] for k in ("record", "raw", "text", "canonical", "paragraphs")},
-            "time": captures[0].retrieved,
-            "status": "not-modified",
-            "source": base["source"],
-            "pages": [c.provenance() for c in captures],
-            "changed": [],
-            "tool": f"docwitness/{__version__}",
-            "profile": previous.get("profile"),
-        }
-        store.append_history(doc.id, spec.id, reused)
-        digests = Digests(previous["raw"], previous["text"], previous["canonical"])
-        return FetchResult(**base, status="not-modified", size=None, digests=digests, entry=reused)
-
-    try:
-        # A page the server said is not modified is read back from the store.
-        captures = [
-            replace(c, body=store.get(c.sha256)) if c.status == "not-modified" else c
-            for c in captures
-        ]
-        document = document_from_captures(captures, spec.id, spec.format, spec.select)
-    except ExtractionError as exc:
-        return FetchResult(**base, status="failed", reason=exc.reason)
-
-    pages = [store.put(c.body) for c in captures]
-    store.put(document.extraction.text.encode("utf-8"))
-    store.put(document.canonical_text.encode("utf-8"))
-    record = store.put_json(record_of(document, pages, spec.format, spec.select))
-    changed = _changed(previous, document.digests)
-    if gaps:
-        status = "incomplete"
-    elif previous is not None and previous.get("raw") == document.digests.raw:
-        status = "unchanged"
+        # Not modified: the previous record stands, and the history says so.
+        entry_status, record, digests = "not-modified", previous.record, previous.digests
+        paragraphs, profile = previous.paragraphs, previous.profile
+        changed: tuple[str, ...] = ()
+        status = "not-modified"
     else:
-        status = "captured"
-    entry: dict[str, Any] = {
-        "time": captures[0].retrieved,
-        "status": "captured",
-        "record": record,
-        **document.digests.to_dict(),
-        "paragraphs": len(document.paragraphs),
-        "source": base["source"],
-        "pages": [c.provenance() for c in captures],
-        "changed": list(changed),
-        "tool": f"docwitness/{__version__}",
-        "profile": document.profile,
-    }
-    if gaps:
-        entry["gaps"] = gaps
+        try:
+            # A page the server said is not modified is read back from the store.
+            captures = [
+                replace(c, body=store.get(c.sha256)) if c.status == "not-modified" else c
+                for c in captures
+            ]
+            document = document_from_captures(captures, spec.id, spec.format, spec.select)
+        except ExtractionError as exc:
+            return FetchResult(**base, status="failed", reason=exc.reason)
+        pages = [store.put(c.body) for c in captures]
+        store.put(document.extraction.text.encode("utf-8"))
+        store.put(document.canonical_text.encode("utf-8"))
+        record = store.put_record(DerivedRecord.of(document, pages, spec.format, spec.select))
+        entry_status, digests = "captured", document.digests
+        paragraphs, profile = len(document.paragraphs), document.profile
+        changed = _changed(previous, digests)
+        if gaps:
+            status = "incomplete"
+        elif previous is not None and previous.raw == digests.raw:
+            status = "unchanged"
+        else:
+            status = "captured"
+    entry = HistoryEntry.of(
+        captures,
+        status=entry_status,
+        record=record,
+        digests=digests,
+        paragraphs=paragraphs,
+        source=source,
+        changed=changed,
+        profile=profile,
+        gaps=gaps,
+    )
     store.append_history(doc.id, spec.id, entry)
-    size = sum(c.size for c in captures)
-    reason = None
-    if gaps:
-        reason = "; ".join(f"page {g['page']} missing: {g['reason']}" for g in gaps)
+    if document is None:
+        return FetchResult(**base, status=status, size=None, digests=digests, entry=entry)
+    reason = "; ".join(f"page {g.page} missing: {g.reason}" for g in gaps) or None
     return FetchResult(
         **base,
         status=status,
         reason=reason,
-        size=size,
-        digests=document.digests,
+        size=sum(c.size for c in captures),
+        digests=digests,
         changed=changed,
         entry=entry,
         checks=single_copy_verdict(document, doc.language),
@@ -227,10 +216,10 @@ def change_findings(store: Store, doc: DocumentSpec, result: FetchResult) -> lis
                 kind="changed",
                 severity="formal",
                 rule="raw-bytes-only",
-                evidence=(f"{before.get('raw')} → {after.get('raw')}",),
+                evidence=(f"{before.raw} → {after.raw}",),
                 detail={
                     "changed": list(result.changed),
-                    "previous": before.get("time"),
+                    "previous": before.time,
                     "text_changed": False,
                 },
             )
@@ -247,8 +236,8 @@ def change_findings(store: Store, doc: DocumentSpec, result: FetchResult) -> lis
             rule=f"source-changed:{f.kind}",
             detail={
                 "change": f.kind,
-                "previous": before.get("time"),
-                "previous_canonical": before.get("canonical"),
+                "previous": before.time,
+                "previous_canonical": before.canonical,
                 "text_changed": True,
             },
         )
@@ -260,7 +249,7 @@ def change_findings(store: Store, doc: DocumentSpec, result: FetchResult) -> lis
                 kind="changed",
                 severity="substantive",
                 rule="source-changed",
-                detail={"previous": before.get("time"), "text_changed": True},
+                detail={"previous": before.time, "text_changed": True},
             )
         )
     return out
@@ -286,54 +275,59 @@ def rederive(store: Store) -> list[Rederived]:
 
     ``changed`` names what would differ: "text", "canonical", and "record" when the
     derived record would (outline points, removed blocks, tool versions); ``same``
-    is about the text alone."""
+    is about the text alone. A history, record or capture that cannot be read back
+    is skipped: it is a store problem, and :meth:`Store.verify` lists it."""
     if not store.root.is_dir():
         raise StoreError(f"no store at {store.root}")
     out: list[Rederived] = []
     seen: set[str] = set()
     for document, witness, _ in store.histories():
-        for entry in store.history(document, witness):
-            if entry["record"] in seen:
+        try:
+            entries = store.history(document, witness)
+        except StoreCorrupt:
+            continue
+        for entry in entries:
+            if entry.record in seen:
                 continue
-            seen.add(entry["record"])
-            record = store.get_json(entry["record"])
-            ex = record["extraction"]
-            stored = (
-                f"{ex['extractor']} {ex['extractor_version']} {ex['libraries']} {record['profile']}"
-            )
+            seen.add(entry.record)
+            try:
+                raw_record = store.get_json(entry.record)
+                record = DerivedRecord.from_json(raw_record, str(store.object_path(entry.record)))
+                bodies = [store.get(digest) for digest in record.pages]
+            except (StoreCorrupt, StoreError):
+                continue
+            ex = record.extraction
+            stored = f"{ex.extractor} {ex.extractor_version} {ex.libraries} {record.profile}"
             captures = [
                 Capture(
-                    source=page.get("source", ""),
-                    retrieved=page.get("retrieved", ""),
-                    body=store.get(digest),
+                    source=page.source,
+                    retrieved=page.retrieved,
+                    body=body,
                     sha256=digest,
-                    size=page.get("size", 0),
-                    media_type=page.get("media_type"),
-                    tool=page.get("tool", ""),
-                    transport=page.get("transport", "file"),
-                    http=page.get("http"),
+                    size=page.size,
+                    media_type=page.media_type,
+                    tool=page.tool,
+                    transport=page.transport,
+                    http=page.http,
                 )
-                for digest, page in zip(record["pages"], entry["pages"], strict=False)
+                for digest, body, page in zip(record.pages, bodies, entry.pages, strict=False)
             ]
             try:
-                doc = document_from_captures(captures, witness, record["format"], record["select"])
+                doc = document_from_captures(captures, witness, record.format, record.select)
             except ExtractionError as exc:
                 out.append(
-                    Rederived(document, witness, entry["record"], False, (), stored, "", exc.reason)
+                    Rederived(document, witness, entry.record, False, (), stored, "", exc.reason)
                 )
                 continue
-            from docwitness.store import record_of
-
-            new = doc.digests.to_dict()
-            changed = tuple(k for k in ("text", "canonical") if new[k] != record["sha256"][k])
+            new, old = doc.digests.to_dict(), record.sha256.to_dict()
+            changed = tuple(k for k in ("text", "canonical") if new[k] != old[k])
             # The rest of the record (outline points, markers, what was removed, tool
             # versions) may differ while the text does not: said, but not a text change.
-            if record_of(doc, record["pages"], record["format"], record["select"]) != record:
+            again = DerivedRecord.of(doc, list(record.pages), record.format, record.select)
+            if again.to_json() != raw_record:
                 changed += ("record",)
             ex2 = doc.extraction
             current = f"{ex2.extractor} {ex2.extractor_version} {ex2.libraries} {PROFILE.id}"
             same = not {"text", "canonical"} & set(changed)
-            out.append(
-                Rederived(document, witness, entry["record"], same, changed, stored, current)
-            )
+            out.append(Rederived(document, witness, entry.record, same, changed, stored, current))
     return out

@@ -1,0 +1,397 @@
+"""The records the store holds, typed: history entries, page provenance, gaps, derived records.
+
+One line of ``witnesses/<document>/<witness>.jsonl`` is a :class:`HistoryEntry`;
+each of its pages a :class:`PageProvenance` (with the transport's
+:class:`~docwitness.model.HttpProvenance`), each missing page a
+:class:`~docwitness.model.PageGap`. The indented JSON object a history entry
+names by ``record`` is a :class:`DerivedRecord`: paragraphs, extraction record,
+digests, profile.
+
+Each type has one ``to_json`` and one ``from_json``. ``to_json`` gives the
+object written today, key for key (the bytes on disk are unchanged), and
+``from_json`` checks every key and type, raising
+:class:`~docwitness.errors.StoreCorrupt` with an ``invalid`` problem that names
+where a hand-edited or damaged record is wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from docwitness import __version__
+from docwitness.fields import Fields, invalid
+from docwitness.model import (
+    Block,
+    Capture,
+    Digests,
+    Document,
+    Extraction,
+    HttpProvenance,
+    PageGap,
+    Paragraph,
+)
+
+__all__ = [
+    "RECORD_SCHEMA",
+    "DerivedRecord",
+    "ExtractionRecord",
+    "HistoryEntry",
+    "PageGap",
+    "PageProvenance",
+    "ParagraphRecord",
+]
+
+RECORD_SCHEMA = "docwitness.record/1"
+
+
+def _digests(obj: object, where: str) -> Digests:
+    f = Fields(obj, where)
+    return Digests(raw=f.digest("raw"), text=f.digest("text"), canonical=f.digest("canonical"))
+
+
+@dataclass(frozen=True, slots=True)
+class PageProvenance:
+    """One page's capture without its body: where and when from, its digest and size,
+    and the transport's provenance (``http``, absent for a local file)."""
+
+    source: str
+    retrieved: str
+    sha256: str
+    size: int
+    media_type: str | None
+    tool: str
+    transport: str
+    status: str
+    http: HttpProvenance | None = field(default=None, compare=False)
+
+    @classmethod
+    def of(cls, capture: Capture) -> PageProvenance:
+        return cls(
+            source=capture.source,
+            retrieved=capture.retrieved,
+            sha256=capture.sha256,
+            size=capture.size,
+            media_type=capture.media_type,
+            tool=capture.tool,
+            transport=capture.transport,
+            status=capture.status,
+            http=capture.http,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "source": self.source,
+            "retrieved": self.retrieved,
+            "sha256": self.sha256,
+            "size": self.size,
+            "media_type": self.media_type,
+            "tool": self.tool,
+            "transport": self.transport,
+            "status": self.status,
+        }
+        if self.http is not None:
+            out["http"] = self.http.to_json()
+        return out
+
+    @classmethod
+    def from_json(cls, obj: object, where: str = "") -> PageProvenance:
+        f = Fields(obj, where)
+        return cls(
+            source=f.text("source"),
+            retrieved=f.text("retrieved"),
+            sha256=f.digest("sha256"),
+            size=f.integer("size"),
+            media_type=f.opt_text("media_type"),
+            tool=f.text("tool"),
+            transport=f.text("transport"),
+            status=f.text("status"),
+            http=f.opt_one("http", HttpProvenance.from_json),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One capture of a witness, as one line of its history.
+
+    ``status`` is "captured", or "not-modified" when the server said so and the
+    previous record was reused; ``gaps`` lists the pages a paginated copy is missing.
+    """
+
+    time: str
+    status: str
+    record: str
+    raw: str
+    text: str
+    canonical: str
+    paragraphs: int
+    source: str
+    pages: tuple[PageProvenance, ...]
+    changed: tuple[str, ...]
+    tool: str
+    profile: str | None
+    gaps: tuple[PageGap, ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        captures: list[Capture],
+        *,
+        status: str,
+        record: str,
+        digests: Digests,
+        paragraphs: int,
+        source: str,
+        changed: tuple[str, ...],
+        profile: str | None,
+        gaps: tuple[PageGap, ...] = (),
+    ) -> HistoryEntry:
+        """The entry for a capture made now with this version of docwitness."""
+        return cls(
+            time=captures[0].retrieved,
+            status=status,
+            record=record,
+            raw=digests.raw,
+            text=digests.text,
+            canonical=digests.canonical,
+            paragraphs=paragraphs,
+            source=source,
+            pages=tuple(PageProvenance.of(c) for c in captures),
+            changed=changed,
+            tool=f"docwitness/{__version__}",
+            profile=profile,
+            gaps=gaps,
+        )
+
+    @property
+    def digests(self) -> Digests:
+        return Digests(self.raw, self.text, self.canonical)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "time": self.time,
+            "status": self.status,
+            "record": self.record,
+            "raw": self.raw,
+            "text": self.text,
+            "canonical": self.canonical,
+            "paragraphs": self.paragraphs,
+            "source": self.source,
+            "pages": [p.to_json() for p in self.pages],
+            "changed": list(self.changed),
+            "tool": self.tool,
+            "profile": self.profile,
+        }
+        if self.gaps:
+            out["gaps"] = [g.to_json() for g in self.gaps]
+        return out
+
+    @classmethod
+    def from_json(cls, obj: object, where: str = "") -> HistoryEntry:
+        f = Fields(obj, where)
+        return cls(
+            time=f.text("time"),
+            status=f.text("status"),
+            record=f.digest("record"),
+            raw=f.digest("raw"),
+            text=f.digest("text"),
+            canonical=f.digest("canonical"),
+            paragraphs=f.integer("paragraphs"),
+            source=f.text("source"),
+            pages=f.objects("pages", PageProvenance.from_json),
+            changed=f.texts("changed"),
+            tool=f.text("tool"),
+            profile=f.opt_text("profile"),
+            gaps=f.objects("gaps", PageGap.from_json) if f.has("gaps") else (),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractionRecord:
+    """How the text was extracted: extractor and versions, encoding and its evidence,
+    what was removed, the copy's claims about itself, warnings."""
+
+    extractor: str
+    extractor_version: str
+    libraries: dict[str, str]
+    encoding: str | None
+    encoding_evidence: dict[str, str | None]
+    replacement_chars: int
+    removed: tuple[str, ...]
+    metadata: dict[str, str]
+    warnings: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "extractor": self.extractor,
+            "extractor_version": self.extractor_version,
+            "libraries": dict(self.libraries),
+            "encoding": self.encoding,
+            "encoding_evidence": dict(self.encoding_evidence),
+            "replacement_chars": self.replacement_chars,
+            "removed": list(self.removed),
+            "metadata": dict(self.metadata),
+            "warnings": list(self.warnings),
+        }
+
+    @classmethod
+    def from_json(cls, obj: object, where: str = "") -> ExtractionRecord:
+        f = Fields(obj, where)
+        return cls(
+            extractor=f.text("extractor"),
+            extractor_version=f.text("extractor_version"),
+            libraries=f.text_map("libraries"),
+            encoding=f.opt_text("encoding"),
+            encoding_evidence=f.opt_text_map("encoding_evidence"),
+            replacement_chars=f.integer("replacement_chars"),
+            removed=f.texts("removed"),
+            metadata=f.text_map("metadata"),
+            warnings=f.texts("warnings"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ParagraphRecord:
+    """One canonical paragraph as stored (its index is its place in the list)."""
+
+    raw: str
+    text: str
+    sha256: str
+    kind: str
+    marker: str | None
+    point: str | None
+    page: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "raw": self.raw,
+            "text": self.text,
+            "sha256": self.sha256,
+            "kind": self.kind,
+            "marker": self.marker,
+            "point": self.point,
+            "page": self.page,
+        }
+
+    @classmethod
+    def from_json(cls, obj: object, where: str = "") -> ParagraphRecord:
+        f = Fields(obj, where)
+        kind = f.text("kind")
+        if kind not in ("paragraph", "heading"):
+            raise invalid(f"{where} kind", '"paragraph" or "heading"', kind)
+        return cls(
+            raw=f.text("raw"),
+            text=f.text("text"),
+            sha256=f.text("sha256"),
+            kind=kind,
+            marker=f.opt_text("marker"),
+            point=f.opt_text("point"),
+            # Read as before: a record without page numbers has none.
+            page=f.opt_integer("page") if f.has("page") else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DerivedRecord:
+    """Everything derived from a copy's pages but the capture time and transport."""
+
+    schema: str
+    sha256: Digests
+    pages: tuple[str, ...]
+    profile: str
+    format: str | None
+    select: str | None
+    extraction: ExtractionRecord
+    paragraphs: tuple[ParagraphRecord, ...]
+
+    @classmethod
+    def of(
+        cls, document: Document, pages: list[str], format: str | None, select: str | None
+    ) -> DerivedRecord:
+        ex = document.extraction
+        return cls(
+            schema=RECORD_SCHEMA,
+            sha256=document.digests,
+            pages=tuple(pages),
+            profile=document.profile,
+            format=format,
+            select=select,
+            extraction=ExtractionRecord(
+                extractor=ex.extractor,
+                extractor_version=ex.extractor_version,
+                libraries=dict(ex.libraries),
+                encoding=ex.encoding,
+                encoding_evidence=dict(ex.encoding_evidence),
+                replacement_chars=ex.replacement_chars,
+                removed=tuple(ex.removed),
+                metadata=dict(ex.metadata),
+                warnings=tuple(ex.warnings),
+            ),
+            paragraphs=tuple(
+                ParagraphRecord(p.raw, p.text, p.sha256, p.kind, p.marker, p.point, p.page)
+                for p in document.paragraphs
+            ),
+        )
+
+    def document(self, witness: str, source: str, extracted_text: str) -> Document:
+        """The :class:`Document` this record describes (with its extracted text object)."""
+        ex = self.extraction
+        paragraphs = tuple(
+            Paragraph(
+                index=i,
+                raw=p.raw,
+                text=p.text,
+                sha256=p.sha256,
+                kind="heading" if p.kind == "heading" else "paragraph",
+                marker=p.marker,
+                point=p.point,
+                page=p.page,
+            )
+            for i, p in enumerate(self.paragraphs)
+        )
+        extraction = Extraction(
+            blocks=tuple(Block(line) for line in extracted_text.split("\n")),
+            extractor=ex.extractor,
+            extractor_version=ex.extractor_version,
+            libraries=dict(ex.libraries),
+            encoding=ex.encoding,
+            encoding_evidence=dict(ex.encoding_evidence),
+            replacement_chars=ex.replacement_chars,
+            removed=ex.removed,
+            metadata=dict(ex.metadata),
+            warnings=ex.warnings,
+        )
+        return Document(
+            witness=witness,
+            source=source,
+            paragraphs=paragraphs,
+            digests=self.sha256,
+            profile=self.profile,
+            extraction=extraction,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": self.schema,
+            "sha256": self.sha256.to_dict(),
+            "pages": list(self.pages),
+            "profile": self.profile,
+            "format": self.format,
+            "select": self.select,
+            "extraction": self.extraction.to_json(),
+            "paragraphs": [p.to_json() for p in self.paragraphs],
+        }
+
+    @classmethod
+    def from_json(cls, obj: object, where: str = "") -> DerivedRecord:
+        f = Fields(obj, where)
+        return cls(
+            schema=f.text("schema"),
+            sha256=f.one("sha256", _digests),
+            pages=f.digests("pages"),
+            profile=f.text("profile"),
+            format=f.opt_text("format"),
+            select=f.opt_text("select"),
+            extraction=f.one("extraction", ExtractionRecord.from_json),
+            paragraphs=f.objects("paragraphs", ParagraphRecord.from_json),
+        )

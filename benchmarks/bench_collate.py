@@ -37,7 +37,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from docwitness.compare.engine import compare
+from docwitness.compare.engine import compare, side
 from docwitness.model import Block, Document, Extraction
 from docwitness.normalise import build_document
 
@@ -241,8 +241,9 @@ def main(argv: list[str] | None = None) -> int:
             for k in range(args.witnesses)
         ]
         start = time.perf_counter()
+        ref_side = side(ref_d)  # as a collation does: the reference's framing is read once
         for w in witnesses:
-            compare(ref_d, w)
+            compare(ref_d, w, ref_side=ref_side)
         elapsed = time.perf_counter() - start
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(

@@ -12,11 +12,11 @@ import made
 import made_variants
 from docwitness.compare.chardiff import char_diff, differ, spans
 from docwitness.compare.engine import compare
-from docwitness.compare.engine import title_like as is_title
 from docwitness.compare.verdict import exceeds
 from docwitness.model import Block, Document, Extraction, Report, WitnessReport
 from docwitness.normalise import PROFILE, build_document
 from docwitness.pipeline import load_copy
+from docwitness.rules import title_like as is_title
 
 
 def doc(paragraphs: list[str], name: str = "made-doc") -> Document:

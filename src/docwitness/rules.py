@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from docwitness.outline import parse_marker
+
 # --------------------------------------------------------------------------- languages
 
 
@@ -136,6 +138,26 @@ def head_words(text: str, rules: LanguageRules) -> str:
     words = text.split()
     cut_words = words[: rules.tail]
     return " ".join(cut_words) if len(cut_words) == len(words) else " ".join(cut_words) + " …"
+
+
+# --------------------------------------------------------------------------- titles
+
+# A paragraph this short with no sentence punctuation inside reads as a title or
+# a heading, not as prose that a page break could have cut.
+TITLE_MAX = 200
+_INNER_PUNCT = re.compile(r"[。,;:!?、.，]")
+
+
+def title_like(text: str) -> bool:
+    """Short, with no punctuation inside or at the end: a title or heading, not prose.
+
+    A leading marker ("三、第三部分") does not count as punctuation.
+    """
+    if len(text) > TITLE_MAX:
+        return False
+    marker = parse_marker(text)
+    rest = text[len(marker.text) :] if marker and text.startswith(marker.text) else text
+    return _INNER_PUNCT.search(rest) is None
 
 
 # --------------------------------------------------------------------------- cut-off markers
@@ -258,6 +280,14 @@ BOILERPLATE: tuple[tuple[str, re.Pattern[str], int], ...] = (
 )
 # Every row above guards a length; a longer paragraph is text unless it holds a URL.
 _LONGEST_ROW = max(n for name, _, n in BOILERPLATE if name != "link-back")
+# A sentence that ends inside a paragraph and another that follows: prose, which only
+# a link or a copyright notice among the rows may be (the rest are single lines).
+_SENTENCE_INSIDE = re.compile(r"[。!?;.] ?[^\s。!?;.\"')\]》]")
+_PROSE_MIN = 24
+_ROWS = {name: (pattern, n) for name, pattern, n in BOILERPLATE}
+_LINK, _LINK_MAX = _ROWS["link-back"]
+_COPYRIGHT, _COPYRIGHT_MAX = _ROWS["copyright"]
+_COPYRIGHT_HINTS = ("©", "版权", "copyright", "rights reserved", "права защищены")
 
 
 def boilerplate_rule(text: str) -> str | None:
@@ -270,6 +300,17 @@ def boilerplate_rule(text: str) -> str | None:
     """
     if len(text) > _LONGEST_ROW and "http" not in text:
         return None  # most paragraphs: prose too long for any row
+    if len(text) > _PROSE_MIN and (
+        text.find("。", 0, len(text) - 1) >= 0 or _SENTENCE_INSIDE.search(text)
+    ):
+        # Several sentences are the document's text, unless they are a link or a
+        # copyright notice ("Copyright © Xinhua. All rights reserved.").
+        if "http" in text and len(text) <= _LINK_MAX and _LINK.search(text):
+            return "link-back"
+        lowered = text.lower()
+        if len(text) <= _COPYRIGHT_MAX and any(hint in lowered for hint in _COPYRIGHT_HINTS):
+            return "copyright" if _COPYRIGHT.search(text) else None
+        return None
     if cut_off_marker(text) is not None:
         return "cut-off-marker"
     for name, pattern, max_len in BOILERPLATE:
@@ -351,8 +392,8 @@ _MAX_FRAMING = 160  # a framing line is short; a longer block is the document's 
 def parse_byline(text: str) -> dict[str, str] | None:
     """The claims of a line made only of framing (date, source, editor…); None otherwise."""
     line = text.strip()
-    if not line or len(line) > _MAX_FRAMING:
-        return None
+    if not line or len(line) > _MAX_FRAMING or "。" in line:
+        return None  # a full stop ends a sentence of the text, never a byline's field
     claims: dict[str, str] = {}
     rest = line
     for m in _FIELD.finditer(line):
@@ -400,6 +441,7 @@ class Frame:
 # paragraphs of the body are searched for one.
 _DATELINE_PARAGRAPHS = 3
 _TITLE_MAX = 150
+_LABEL_ENDS = (")", "）", "】", "]", ":", "：")
 
 
 def frame(text: str, *, opening: bool = False) -> Frame:
@@ -414,7 +456,7 @@ def frame(text: str, *, opening: bool = False) -> Frame:
         if m and m.end() < len(core):
             pieces.append(("dateline", core[: m.end()].strip()))
             core = core[m.end() :].strip()
-    if len(core) <= _TITLE_MAX:
+    if len(core) <= _TITLE_MAX and (core.endswith(_LABEL_ENDS) or "全文" in core):
         m = TITLE_LABEL.search(core)
         if m and m.start() > 0:
             pieces.append(("title-label", m.group("label")))

@@ -41,11 +41,6 @@ from docwitness.errors import ExtractionError
 from docwitness.model import AlignedRow, Document, Finding, Paragraph, WitnessReport
 from docwitness.outline import Marker, Point, label_in_style, parse_marker, read_points
 
-# A paragraph this short with no sentence punctuation inside reads as a title or
-# a heading, not as prose that a page break could have cut.
-_TITLE_MAX = 200
-_INNER_PUNCT = set("。,;:!?、.，")
-
 
 @dataclass(frozen=True, slots=True)
 class Outline:
@@ -100,16 +95,6 @@ def body_range(doc: Document, boilerplate: dict[int, str] | None = None) -> rang
     marks = boilerplate_paragraphs(doc) if boilerplate is None else boilerplate
     kept = [p.index for p in doc.paragraphs if p.index not in marks]
     return range(kept[0], kept[-1] + 1) if kept else range(0)
-
-
-def title_like(text: str) -> bool:
-    """Short, with no punctuation inside or at the end: a title or heading, not prose.
-
-    A leading marker ("三、第三部分") does not count as punctuation.
-    """
-    marker = parse_marker(text)
-    rest = text[len(marker.text) :] if marker and text.startswith(marker.text) else text
-    return len(text) <= _TITLE_MAX and not (set(rest) & _INNER_PUNCT)
 
 
 def analyse(doc: Document, language: str | None = None) -> Inspection:
@@ -236,7 +221,7 @@ def _truncation(
         opened = f"point {point} (opened by {opener.marker.text!r} at paragraph {opener.index})"
         # A point whose only paragraph is its heading ("十、" or "十、金砖合作") was
         # opened and never written; otherwise a point is open when its text breaks off.
-        if opener.index == last.index and title_like(last.text):
+        if opener.index == last.index and R.title_like(last.text):
             evidence.append(("open-point", f"{opened} has a heading and no text", last.index))
         elif not closed:
             evidence.append(("open-point", f"the text stops mid-sentence in {opened}", last.index))
@@ -306,7 +291,7 @@ def _splits(text_paras: list[Paragraph], outline: Outline, rules: R.LanguageRule
             continue
         # A short unpunctuated line is a title, unless what follows plainly goes on
         # with the same sentence (a lower-case word, or a comma).
-        if title_like(prev.text) and not (nxt.text[:1].islower() or nxt.text[:1] in ",、;)"):
+        if R.title_like(prev.text) and not (nxt.text[:1].islower() or nxt.text[:1] in ",、;)"):
             continue
         if R.ends_sentence(prev.text, rules) or prev.text.endswith((":", "：")):
             continue
@@ -465,7 +450,7 @@ def title_of(doc: Document, framed: Sequence[R.Frame] | None = None) -> str | No
             return f.core
     for _, f in candidates:
         if f.rule is None or f.rule == "heading-echo":
-            if title_like(f.core) and parse_marker(f.core) is None:
+            if R.title_like(f.core) and parse_marker(f.core) is None:
                 return f.core
             if f.rule is None:
                 break  # the body has begun

@@ -52,8 +52,8 @@ from docwitness.model import (
     Severity,
     WitnessReport,
 )
-from docwitness.normalise import PROFILE, normalise_text, same_in_script
-from docwitness.rules import Frame, frame, frames
+from docwitness.normalise import PROFILE, normalise_text, same_in_script, to_simplified
+from docwitness.rules import Frame, frame, frames, title_like
 
 SEVERITY: dict[str, Severity] = {
     "truncation": "substantive",
@@ -85,14 +85,6 @@ SIMILAR_CELLS = 1_000_000  # the most (missing × extra) pairs the similarity se
 
 # Rules of glued framing that say the copy was cut: they are the truncation's evidence.
 _CUT_PIECES = ("cut-off-marker", "trailing-ellipsis")
-_TITLE_MAX = 150
-
-
-def title_like(text: str) -> bool:
-    """Short and unpunctuated: a title or heading, which alone does not make a body."""
-    return len(text) <= _TITLE_MAX and not any(ch in text for ch in "。,;:!?、，")
-
-
 @dataclass(frozen=True, slots=True)
 class Side:
     """One copy as the comparison reads it: its paragraphs and their framing."""
@@ -168,7 +160,7 @@ class _Collation:
             )
         )
 
-    def formal_difference(self, link: Link, equal: bool) -> None:
+    def formal_difference(self, link: Link, equal: bool, scripts: bool = False) -> None:
         """Record what the normalisation removed between the paragraphs of ``link``.
 
         For paragraphs equal once canonical, the folds that make them so. For a
@@ -189,7 +181,7 @@ class _Collation:
                 cx, cy = normalise_text(x), normalise_text(y)
                 if cx == cy:
                     needed.update(PROFILE.reasons(x, y).split("+"))
-                elif cx and cy and same_in_script(cx, cy):
+                elif scripts and cx and cy and same_in_script(cx, cy):
                     needed.add("script")
             needed.discard("other")
             if not needed:
@@ -265,8 +257,10 @@ class _Collation:
             # The reference stops here and the witness goes on: nothing to check it against.
             past = found.pop()
             self.beyond.append((link.witness[-1], past.b_end - past.b_start))
+        # Two scripts can only differ where one copy is written in Traditional at all.
+        scripts = any(to_simplified(p.raw) != p.raw for p in (*rps, *wps))
         for s in found:
-            if self._script(a, b, s, a_shift, b_shift):
+            if scripts and self._script(a, b, s, a_shift, b_shift):
                 self.covered += s.a_end - s.a_start
                 self.covered_w += s.b_end - s.b_start
                 continue
@@ -280,7 +274,7 @@ class _Collation:
         same = sum(len(t) for op, t in ops if op == 0)
         self.covered += same
         self.covered_w += same
-        self.formal_difference(link, equal=False)
+        self.formal_difference(link, equal=False, scripts=scripts)
         self.rows.append(
             AlignedRow(
                 kind,
@@ -458,13 +452,18 @@ def _echoes(links: Sequence[Link], ref: Side, wit: Side) -> tuple[set[int], set[
     heading echoes (an aggregator's "# title（全文）" above the title itself)."""
 
     def echoes(side_: Side, unmatched: list[int], matched: set[int]) -> set[int]:
-        cores = {side_.core(i) for i in matched if title_like(side_.core(i))}
-        return {i for i in unmatched if side_.core(i) in cores}
+        wanted = {side_.core(i) for i in unmatched if title_like(side_.core(i))}
+        if not wanted:
+            return set()
+        titles = {side_.core(i) for i in matched} & wanted
+        return {i for i in unmatched if side_.core(i) in titles}
 
-    ref_matched = {i for x in links if x.kind not in ("missing", "extra") for i in x.ref}
-    wit_matched = {j for x in links if x.kind not in ("missing", "extra") for j in x.witness}
     ref_un = [x.ref[0] for x in links if x.kind == "missing"]
     wit_un = [x.witness[0] for x in links if x.kind == "extra"]
+    if not ref_un and not wit_un:
+        return set(), set()
+    ref_matched = {i for x in links if x.kind not in ("missing", "extra") for i in x.ref}
+    wit_matched = {j for x in links if x.kind not in ("missing", "extra") for j in x.witness}
     return echoes(ref, ref_un, ref_matched), echoes(wit, wit_un, wit_matched)
 
 

@@ -222,3 +222,16 @@ def test_several_catalogues_give_one_json_array(
     assert main(["log", "copy", "--store", store]) == ExitCode.USAGE
     assert "ambiguous" in capsys.readouterr().err
     assert main(["log", "made-two/copy", "--store", store]) == ExitCode.OK
+
+
+def test_interrupt_exits_130_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import docwitness.pipeline
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(docwitness.pipeline, "verify", interrupted)
+    assert main(["verify", "--store", str(tmp_path)]) == ExitCode.INTERRUPTED == 130
+    assert capsys.readouterr().err == "docwitness: interrupted\n"

@@ -24,7 +24,7 @@ from docwitness.model import Report
 
 EPILOG = """exit codes: 0 ok, 1 findings, 2 usage or catalogue error, 3 incomplete (a witness
 could not be fetched or extracted, or the store could not be written), 4 store corrupt,
-70 internal error"""
+70 internal error, 130 interrupted"""
 
 
 def _common() -> argparse.ArgumentParser:
@@ -533,7 +533,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.exit_code)
     except KeyboardInterrupt:
         print("docwitness: interrupted", file=sys.stderr)
-        return 130
+        return int(ExitCode.INTERRUPTED)
     except BrokenPipeError:
         return int(ExitCode.OK)
     except Exception as exc:

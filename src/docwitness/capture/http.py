@@ -214,7 +214,8 @@ def capture_http(
     if previous and "last_modified" in prior:
         conditional["If-Modified-Since"] = prior["last_modified"]
     attempts: list[dict[str, Any]] = []
-    for attempt in range(options.retries + 1):
+    attempt = 0
+    while True:  # one attempt at least, even when ``retries`` is below 0
         requested = utc_now()
         try:
             with slot(url) if slot else contextlib.nullcontext():
@@ -225,14 +226,14 @@ def capture_http(
             wait = exc.wait if exc.wait is not None else options.backoff * 2**attempt
             wait = min(wait, options.max_wait)
             attempts.append({"at": requested, "outcome": exc.reason, "wait_s": wait})
-            if attempt == options.retries:
+            if attempt >= options.retries:
                 n = len(attempts)
                 raise CaptureError(
                     url, f"{exc.reason} (after {n} attempt{'s' if n > 1 else ''})"
                 ) from None
             log.info("retrying %s in %.2fs: %s", url, wait, exc.reason)
             time.sleep(wait)
-    raise AssertionError("unreachable")  # the loop returns or raises
+            attempt += 1
 
 
 def _attempt(
@@ -255,8 +256,12 @@ def _attempt(
             raise _Transient(f"HTTP {status} {resp.reason}".rstrip(), wait)
         if status not in (200, 203, 304):
             raise CaptureError(url, f"HTTP {status} {resp.reason}".rstrip())
-        if status == 304 and not (conditional and previous):
-            raise CaptureError(url, "HTTP 304 to a request that was not conditional")
+        # The page this 304 says is unchanged: only a conditional request has one.
+        unchanged: Mapping[str, Any] | None = None
+        if status == 304:
+            if not (conditional and previous):
+                raise CaptureError(url, "HTTP 304 to a request that was not conditional")
+            unchanged = previous
         server = _server_address(resp)
         wire, body = (b"", b"") if status == 304 else _read_body(url, resp, options, deadline)
     headers = dict(resp.headers)
@@ -291,15 +296,14 @@ def _attempt(
         "decoded_size": len(body),
         "validators": {k: v for k, v in new_validators.items() if v},
     }
-    if status == 304:
-        assert previous is not None
+    if unchanged is not None:
         return Capture(
             source=url,
             retrieved=utc_now(),
             body=b"",
-            sha256=str(previous.get("sha256")),
-            size=int(previous.get("size") or 0),
-            media_type=previous.get("media_type"),
+            sha256=str(unchanged.get("sha256")),
+            size=int(unchanged.get("size") or 0),
+            media_type=unchanged.get("media_type"),
             tool=tool_id(),
             transport=transport,
             http=http,

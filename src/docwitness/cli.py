@@ -20,7 +20,7 @@ from typing import Any
 
 from docwitness import __version__
 from docwitness.errors import DocwitnessError, ExitCode, StoreCorrupt, UsageError
-from docwitness.model import Report
+from docwitness.model import FAIL_ON, Report
 
 EPILOG = """exit codes: 0 ok, 1 findings, 2 usage or catalogue error, 3 incomplete (a witness
 could not be fetched or extracted, or the store could not be written), 4 store corrupt,
@@ -209,9 +209,9 @@ def _report_args(p: argparse.ArgumentParser, default_format: str) -> None:
 def _fail_on_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--fail-on",
-        default="substantive",
-        choices=["substantive", "formal", "any"],
-        help="exit 1 when anything at or above this level is found (default: substantive)",
+        default=FAIL_ON[0],
+        choices=FAIL_ON,
+        help=f"exit 1 when anything at or above this level is found (default: {FAIL_ON[0]})",
     )
 
 

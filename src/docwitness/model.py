@@ -14,15 +14,20 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 Role = Literal["official", "mirror", "aggregator", "archive", "community"]
-ROLES: tuple[str, ...] = ("official", "mirror", "aggregator", "archive", "community")
+ROLES: tuple[str, ...] = get_args(Role)
 FORMATS: tuple[str, ...] = ("html", "pdf", "text", "markdown")
 SCRIPTS: tuple[str, ...] = ("simplified", "traditional")
 
 Severity = Literal["substantive", "formal"]
 SEVERITIES: tuple[str, ...] = ("formal", "substantive")  # ordered, weakest first
+
+# What ``--fail-on`` accepts: exit 1 for anything at or above the level. The first
+# is the default; ``any`` counts formal differences too.
+FailOn = Literal["substantive", "formal", "any"]
+FAIL_ON: tuple[str, ...] = get_args(FailOn)
 
 BlockKind = Literal["paragraph", "heading"]
 

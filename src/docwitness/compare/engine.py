@@ -30,6 +30,7 @@ from typing import Any
 
 from docwitness.compare.align import Link, align, join_texts
 from docwitness.model import (
+    FAIL_ON,
     AlignedRow,
     Document,
     Finding,
@@ -51,7 +52,6 @@ SEVERITY: dict[str, Severity] = {
     "merge": "formal",
     "numbering": "formal",
 }
-FAIL_ON: tuple[str, ...] = ("substantive", "formal", "any")
 EXCERPT = 30  # canonical characters of a reference paragraph quoted as ``ref_excerpt``
 CONTEXT = 8  # characters of context either side of a variant
 QUOTE = 40  # characters quoted from a paragraph in a truncation or split finding

@@ -4,13 +4,29 @@ the registries and tuples they come from, and every registered class has its hel
 from __future__ import annotations
 
 import argparse
+import importlib
+import subprocess
+import sys
+from pathlib import Path
 from typing import get_args
 
 import pytest
 
+from docwitness.catalogue import load_catalogues
 from docwitness.cli import build_parser
 from docwitness.compare import engine
-from docwitness.model import FAIL_ON, ROLES, FailOn, Report, Role, WitnessReport
+from docwitness.errors import CatalogueError
+from docwitness.extract import EXTRACTORS, MEDIA_TYPES, format_of_name, sniff_format
+from docwitness.model import (
+    FAIL_ON,
+    ROLES,
+    Capture,
+    Extraction,
+    FailOn,
+    Report,
+    Role,
+    WitnessReport,
+)
 
 
 def choices(option: str) -> dict[str, list[str]]:
@@ -48,3 +64,87 @@ def test_every_fail_on_level_is_understood_by_the_engine() -> None:
         assert engine.exceeds(report, level) is False
     with pytest.raises(ValueError, match="fail_on"):
         engine.exceeds(report, "everything")
+
+
+# --------------------------------------------------------------------------- formats
+
+
+def test_every_extractor_documents_itself_and_names_its_media_types_and_suffixes() -> None:
+    assert EXTRACTORS.names() == ["html", "markdown", "pdf", "text"]
+    suffixes: list[str] = []
+    for name, cls in EXTRACTORS.items():
+        assert EXTRACTORS.help(name), name
+        assert cls.media_types and all("/" in t for t in cls.media_types), name
+        assert cls.suffixes and all(s.startswith(".") for s in cls.suffixes), name
+        suffixes += cls.suffixes
+        module, _, work = cls.work.partition(":")  # type: ignore[attr-defined]
+        assert callable(getattr(importlib.import_module(module), work)().extract), name
+    assert len(suffixes) == len(set(suffixes))  # a suffix names one format
+
+
+def test_catalogue_and_sniffing_import_no_extraction_module() -> None:
+    code = (
+        "import sys, docwitness.catalogue, docwitness.extract as e\n"
+        "from docwitness.model import Capture\n"
+        "e.sniff_format(Capture('a.pdf', '', b'x', '', 1, None, '', 'file'))\n"
+        "print(sorted(m for m in sys.modules if m.startswith('docwitness.extract.')\n"
+        "    or m.split('.')[0] in ('bs4', 'lxml', 'pdfplumber', 'markdown_it')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+class MadeFormat:
+    """Made: a format that exists only in this test."""
+
+    media_types: tuple[str, ...] = ("application/x-made",)
+    suffixes: tuple[str, ...] = (".made",)
+
+    def extract(self, capture: Capture, select: str | None = None) -> Extraction:
+        raise NotImplementedError
+
+
+@pytest.fixture
+def made_format(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(EXTRACTORS._items, "made", MadeFormat)
+
+
+def _catalogue(tmp_path: Path, fmt: str) -> Path:
+    (tmp_path / "made-copy.txt").write_text("text", encoding="utf-8")
+    path = tmp_path / "made.toml"
+    path.write_text(
+        '[document]\nid = "d"\ntitle = "t"\nlanguage = "en"\n\n'
+        f'[[witness]]\nid = "w"\nrole = "official"\npath = "made-copy.txt"\nformat = "{fmt}"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.usefixtures("made_format")
+def test_the_catalogue_and_sniffing_read_the_registry(tmp_path: Path) -> None:
+    [doc] = load_catalogues([_catalogue(tmp_path, "made")])
+    assert doc.witnesses[0].format == "made"
+    with pytest.raises(CatalogueError) as info:
+        load_catalogues([_catalogue(tmp_path, "docx")])
+    assert "'docx' is not a format (one of: html, made, markdown, pdf, text)" in str(info.value)
+
+    def cap(source: str, media: str | None = None) -> Capture:
+        return Capture(source, "", b"x", "", 1, media, "", "file")
+
+    assert MEDIA_TYPES["made"] == ("application/x-made",)
+    assert sniff_format(cap("copy.MADE")) == "made"
+    assert sniff_format(cap("copy", "application/x-made; v=1")) == "made"
+    assert format_of_name("/a/b.made") == "made"
+
+
+def test_media_type_of_a_name_falls_back_on_the_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    import mimetypes
+
+    from docwitness.capture import guess_media_type
+
+    assert guess_media_type("a.xhtml") == "application/xhtml+xml"  # the system's, one of html's
+    monkeypatch.setattr(mimetypes, "guess_type", lambda name, strict=True: (None, None))
+    assert guess_media_type("a.shtml") == "text/html"
+    assert guess_media_type("a.text") == "text/plain"
+    assert guess_media_type("a.markdown") == "text/markdown"
+    assert guess_media_type("a.docx") is None

@@ -18,7 +18,6 @@ from typing import Any, Literal, get_args
 
 Role = Literal["official", "mirror", "aggregator", "archive", "community"]
 ROLES: tuple[str, ...] = get_args(Role)
-FORMATS: tuple[str, ...] = ("html", "pdf", "text", "markdown")
 SCRIPTS: tuple[str, ...] = ("simplified", "traditional")
 
 Severity = Literal["substantive", "formal"]

@@ -47,9 +47,20 @@ def tool_id() -> str:
 
 
 def guess_media_type(name: str) -> str | None:
-    if name.lower().endswith((".md", ".markdown")):
-        return "text/markdown"
-    return mimetypes.guess_type(name)[0]
+    """The media type a file name or URL path suggests.
+
+    For a suffix a registered format claims, the system's guess when it is one of
+    that format's media types, else the format's first; for any other, the
+    system's guess (None when it has none).
+    """
+    from docwitness.extract import EXTRACTORS, format_of_name
+
+    guessed = mimetypes.guess_type(name)[0]
+    fmt = format_of_name(name)
+    if fmt is None:
+        return guessed
+    types = EXTRACTORS.get(fmt).media_types
+    return guessed if guessed in types else types[0]
 
 
 @dataclass(frozen=True, slots=True)

@@ -148,3 +148,99 @@ def test_media_type_of_a_name_falls_back_on_the_registry(monkeypatch: pytest.Mon
     assert guess_media_type("a.text") == "text/plain"
     assert guess_media_type("a.markdown") == "text/markdown"
     assert guess_media_type("a.docx") is None
+
+
+# --------------------------------------------------------------------------- transports
+
+
+def test_every_transport_documents_itself() -> None:
+    from docwitness.capture.transports import TRANSPORTS
+
+    assert TRANSPORTS.names() == ["file", "http", "wayback"]
+    for name, _ in TRANSPORTS.items():
+        assert TRANSPORTS.help(name), name
+
+
+@pytest.mark.parametrize(
+    ("keys", "served_by"),
+    [
+        ({"path": Path("copy.txt")}, "file"),
+        ({"path": Path("copy.txt"), "url": "https://example.org/a.html"}, "file"),
+        ({"url": "https://example.org/a.html"}, "http"),
+        ({"urls": ("https://example.org/a_1.html", "https://example.org/a_2.html")}, "http"),
+        ({"url": "https://example.org/a.html", "wayback": "20170705"}, "wayback"),
+        ({"wayback": "https://web.archive.org/web/2017/https://example.org/a.html"}, "wayback"),
+    ],
+)
+def test_exactly_one_transport_serves_each_witness(keys: dict[str, object], served_by: str) -> None:
+    from docwitness.capture.transports import TRANSPORTS, transport_for
+    from docwitness.model import WitnessSpec
+
+    spec = WitnessSpec(id="w", role="mirror", **keys)  # type: ignore[arg-type]
+    serving = [name for name, cls in TRANSPORTS.items() if cls().serves(spec)]
+    assert serving == [served_by]
+    assert isinstance(transport_for(spec), TRANSPORTS.get(served_by))
+
+
+def test_a_witness_no_transport_serves_is_unavailable() -> None:
+    from docwitness.capture import capture_witness
+    from docwitness.errors import CaptureError
+    from docwitness.model import WitnessSpec
+
+    with pytest.raises(CaptureError, match="no path, url or wayback to capture from"):
+        capture_witness(WitnessSpec(id="w", role="mirror"))
+
+
+def test_a_url_goes_to_the_most_specific_transport_that_takes_it() -> None:
+    from docwitness.capture import FetchOptions
+    from docwitness.capture.transports import spec_for_url
+    from docwitness.errors import CaptureError
+
+    opts = FetchOptions()
+    archived = "https://web.archive.org/web/20170705/https://example.org/a.html"
+    spec = spec_for_url(archived, opts)
+    assert (spec.role, spec.url, spec.wayback) == (
+        "archive",
+        "https://example.org/a.html",
+        archived,
+    )
+    # The same URL form on another host than the configured archive is a plain web page.
+    elsewhere = "https://mirror.example/web/20170705/https://example.org/a.html"
+    spec = spec_for_url(elsewhere, opts)
+    assert (spec.role, spec.url, spec.wayback) == ("mirror", elsewhere, None)
+    with pytest.raises(CaptureError, match=r"no transport takes this URL \(known: file, http"):
+        spec_for_url("ftp://example.org/a.txt", opts)
+
+
+def test_capture_uses_whichever_registered_transport_serves(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from docwitness.capture import capture_witness, fetch_many
+    from docwitness.capture.transports import TRANSPORTS
+    from docwitness.model import WitnessSpec, sha256_bytes
+
+    class MadeTransport:
+        """Made: a transport that exists only in this test."""
+
+        specificity = 0
+
+        def serves(self, spec: WitnessSpec) -> bool:
+            return spec.id == "made"
+
+        def spec_for_url(self, url: str, options: object) -> WitnessSpec | None:
+            return None
+
+        def capture(self, spec: WitnessSpec, *args: object) -> list[Capture]:
+            body = b"made"
+            return [Capture("made:", "", body, sha256_bytes(body), 4, None, "", "made")]
+
+    monkeypatch.setitem(TRANSPORTS._items, "made", MadeTransport)
+    [capture] = capture_witness(WitnessSpec(id="made", role="mirror"))
+    assert capture.transport == "made"
+    local = tmp_path / "copy.txt"
+    local.write_text("text", encoding="utf-8")
+    results = fetch_many(
+        [WitnessSpec(id="made", role="mirror"), WitnessSpec(id="w", role="official", path=local)]
+    )
+    assert [c.transport for c in results["made"]] == ["made"]  # type: ignore[union-attr]
+    assert [c.transport for c in results["w"]] == ["file"]  # type: ignore[union-attr]

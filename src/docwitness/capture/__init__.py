@@ -1,5 +1,9 @@
 """Bytes + provenance; one module per transport (file, http, wayback).
 
+Which transport reads a witness is the registry's to say
+(:data:`docwitness.capture.transports.TRANSPORTS`); this module holds what they
+share: the options, the per-host limit, paging and fetching many at once.
+
 A fetcher returns :class:`~docwitness.model.Capture` objects, one per page of
 a copy, and never extracts: a PDF is fetched like any other body and extracted
 differently. Nothing here writes anywhere or prints; storing captures is the
@@ -154,18 +158,14 @@ class HostLimiter:
 def capture_url(url: str, options: FetchOptions | None = None) -> list[Capture]:
     """Capture one URL named on a command line (one capture per page).
 
-    An archive URL on the configured archive's host is fetched in its ``id_``
-    form, as a ``wayback`` witness would be.
+    The most specific transport that takes the URL says what witness it stands
+    for: an archive URL on the configured archive's host is fetched in its
+    ``id_`` form, as a ``wayback`` witness would be.
     """
-    from docwitness.capture.wayback import parse_archive_url
+    from docwitness.capture.transports import spec_for_url
 
     opts = options or FetchOptions()
-    ref = parse_archive_url(url)
-    if ref is not None and urlsplit(url).netloc == urlsplit(opts.wayback_base).netloc:
-        spec = WitnessSpec(id=url, role="archive", url=ref.original, wayback=url)
-    else:
-        spec = WitnessSpec(id=url, role="mirror", url=url)
-    return capture_witness(spec, None, opts)
+    return capture_witness(spec_for_url(url, opts), None, opts)
 
 
 def capture_witness(
@@ -176,28 +176,17 @@ def capture_witness(
     session: requests.Session | None = None,
     limiter: HostLimiter | None = None,
 ) -> list[Capture]:
-    """Capture every page of one witness, sending conditional requests from ``previous``.
+    """Capture every page of one witness, by the transport that serves it
+    (:data:`~docwitness.capture.transports.TRANSPORTS`), sending conditional
+    requests from ``previous``.
 
     ``previous`` is the witness's last history entry; its ``pages`` list holds the
     provenance of the previous captures, matched to this run's pages by URL.
     """
+    from docwitness.capture.transports import transport_for
+
     opts = options or FetchOptions()
-    if spec.path is not None:
-        from docwitness.capture.file import capture_file
-
-        return [capture_file(spec.path, opts.max_bytes)]
-    if not (spec.url or spec.urls or spec.wayback):
-        raise CaptureError(spec.id, "no path, url or wayback to capture from")
-
-    from docwitness.capture.http import new_session
-
-    own = session is None
-    sess = session or new_session(opts)
-    try:
-        return _capture_pages(spec, previous, opts, sess, limiter)
-    finally:
-        if own:
-            sess.close()
+    return transport_for(spec).capture(spec, previous, opts, session, limiter)
 
 
 # --------------------------------------------------------------------------- pages
@@ -205,32 +194,26 @@ def capture_witness(
 # The link texts Chinese sites use for "next page" (Simplified and Traditional).
 _NEXT_TEXTS = ("下一页", "下一頁", "下页", "下頁")
 
+# Reads one page: (URL, the previous run's page provenance by URL) → its capture.
+PageReader = Callable[[str, Mapping[str, Mapping[str, Any]]], Capture]
 
-def _capture_pages(
+
+def capture_pages(
     spec: WitnessSpec,
     previous: Mapping[str, Any] | None,
     opts: FetchOptions,
-    session: requests.Session,
-    limiter: HostLimiter | None,
+    start: str,
+    read: PageReader,
 ) -> list[Capture]:
-    """The pages of one network witness: its ``urls`` list, or ``url`` and its next links."""
-    from docwitness.capture.http import capture_http
-    from docwitness.capture.wayback import ArchiveRef, capture_wayback, parse_archive_url, resolve
+    """The pages of one network witness: its ``urls`` list, or ``start`` and its next links.
 
-    slot = limiter.slot if limiter is not None else None
+    ``read`` is the transport's: it captures one page, given the previous run's pages.
+    """
     before = _previous_pages(previous)
     source = spec.location or spec.wayback or spec.id
-    start: ArchiveRef | None = None
-    if spec.wayback:
-        start = resolve(
-            spec.wayback, spec.url or (spec.urls[0] if spec.urls else None), opts.wayback_base
-        )
 
     def one(url: str) -> Capture:
-        if start is None:
-            return capture_http(url, opts, session, before.get(url), slot)
-        ref = parse_archive_url(url) or ArchiveRef(start.base, start.timestamp, url)
-        return capture_wayback(ref, opts, session, before.get(ref.raw_url), slot)
+        return read(url, before)
 
     if spec.urls:
         # An explicit page list: every page is tried, each missing one is a gap.
@@ -253,7 +236,7 @@ def _capture_pages(
 
     # One start URL, then "next" links until none is left or the page limit.
     limit = max(1, spec.max_pages or opts.max_pages)
-    url = start.original if start is not None else str(spec.url)
+    url = start
     captures = []
     seen: set[str] = set()
     while True:

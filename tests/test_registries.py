@@ -244,3 +244,59 @@ def test_capture_uses_whichever_registered_transport_serves(
     )
     assert [c.transport for c in results["made"]] == ["made"]  # type: ignore[union-attr]
     assert [c.transport for c in results["w"]] == ["file"]  # type: ignore[union-attr]
+
+
+# --------------------------------------------------------------------------- report formats
+
+
+def test_every_report_format_documents_itself_and_is_a_cli_choice() -> None:
+    from docwitness.report import REPORTERS, formats
+
+    assert formats() == ["github", "html", "json", "markdown", "text"]
+    for name in formats():
+        assert REPORTERS.help(name), name
+    found = choices("--format")
+    assert set(found) == {"check", "collate", "report", "diff", "inspect"}
+    for command, names in found.items():
+        assert names == formats(), command
+
+
+def test_start_up_imports_no_report_format() -> None:
+    code = (
+        "import sys\n"
+        "from docwitness.cli import build_parser\n"
+        "build_parser().parse_args(['log', 'w'])\n"
+        "build_parser().parse_args(['diff', 'a', 'b', '--fail-on', 'any'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('docwitness.report.')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_a_report_module_added_to_the_package_is_a_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import docwitness.report as report
+    from docwitness.cli import main
+
+    (tmp_path / "made_format.py").write_text(
+        "from docwitness.report import REPORTERS\n\n\n"
+        '@REPORTERS.register("made")\n'
+        "class MadeReporter:\n"
+        '    """Made: a report format that exists only in this test."""\n\n'
+        "    def render(self, report, *, show_formal=False, color=False):\n"
+        '        return "made report\\n"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(report.REPORTERS, "_items", dict(report.REPORTERS._items))
+    monkeypatch.setattr(report, "__path__", [*report.__path__, str(tmp_path)])
+    report._load_formats.cache_clear()
+    try:
+        assert "made" in report.formats()
+        a = tmp_path / "a.txt"
+        a.write_text("一、甲。\n\n二、乙。\n", encoding="utf-8")
+        assert main(["diff", str(a), str(a), "--format", "made"]) == 0
+        assert capsys.readouterr().out == "made report\n"
+    finally:
+        sys.modules.pop("docwitness.report.made_format", None)
+        report._load_formats.cache_clear()

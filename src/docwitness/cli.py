@@ -14,7 +14,7 @@ import json
 import logging
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -185,12 +185,33 @@ def _catalogue_args(p: argparse.ArgumentParser) -> None:
     _store_arg(p)
 
 
+class _Registered:
+    """Choices read from a registry only when argparse needs them (a value to check,
+    or help to show), so that start-up imports none of the registered modules."""
+
+    def __init__(self, names: Callable[[], list[str]]) -> None:
+        self._names = names
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._names()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+
+def _report_formats() -> list[str]:
+    from docwitness.report import formats
+
+    return formats()
+
+
 def _report_args(p: argparse.ArgumentParser, default_format: str) -> None:
     p.add_argument(
         "--format",
         default=default_format,
-        choices=["text", "json", "markdown", "html", "github"],
-        help=f"report format (default: {default_format})",
+        choices=_Registered(_report_formats),
+        metavar="FORMAT",  # not the choices, which argparse would read at once
+        help="report format: %(choices)s (default: %(default)s)",
     )
     p.add_argument(
         "-o",

@@ -7,6 +7,9 @@ contract; the others are views of it.
 
 from __future__ import annotations
 
+import functools
+import importlib
+import pkgutil
 from typing import Protocol
 
 from docwitness.model import Report
@@ -20,25 +23,22 @@ class Reporter(Protocol):
 REPORTERS: Registry[Reporter] = Registry("report format")
 
 
+@functools.cache
 def _load_formats() -> None:
-    # Imported for their registration; each module is small and imports nothing heavy.
-    import importlib
-
-    for name in ("json", "text", "markdown", "html", "github"):
-        try:
-            importlib.import_module(f"docwitness.report.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"docwitness.report.{name}":
-                raise
+    # Every module here is imported for its registration, so that the registry is
+    # the one list of formats; each is small and imports nothing heavy.
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
 
 
 def render(report: Report, format: str, *, show_formal: bool = False, color: bool = False) -> str:
-    """Render ``report`` in ``format`` (text, json, markdown, html, github)."""
+    """Render ``report`` in ``format``, one of :func:`formats`."""
     _load_formats()
     reporter = REPORTERS.get(format)()
     return reporter.render(report, show_formal=show_formal, color=color)
 
 
 def formats() -> list[str]:
+    """The names of the report formats, sorted."""
     _load_formats()
     return REPORTERS.names()

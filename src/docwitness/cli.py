@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import logging
 import sys
 import traceback
@@ -253,15 +252,10 @@ def _write_atomic(path: Path, text: str) -> None:
 
 
 def _emit(reports: list[Report], args: argparse.Namespace) -> None:
-    from docwitness.report import render
+    from docwitness.report import render_all
 
     color = args.output is None and sys.stdout.isatty() and args.format == "text"
-    parts = [render(r, args.format, show_formal=args.show_formal, color=color) for r in reports]
-    if args.format == "json" and len(parts) > 1:
-        # Several documents: one JSON array of reports, still one JSON value.
-        text = "[\n" + ",\n".join(p.rstrip("\n") for p in parts) + "\n]\n"
-    else:
-        text = "\n".join(parts)
+    text = render_all(reports, args.format, show_formal=args.show_formal, color=color)
     if args.output is not None:
         try:
             _write_atomic(args.output, text)
@@ -327,7 +321,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     import os
 
     from docwitness import pipeline
-    from docwitness.report import render
+    from docwitness.report import render_all
 
     progress = _progress_printer(sys.stderr.isatty())
     result = pipeline.check(
@@ -340,12 +334,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     _emit(result.reports, args)
     if not args.no_html:
         html_path = args.html or args.store / "report.html"
-        _write_atomic(html_path, "\n".join(render(r, "html") for r in result.reports))
+        _write_atomic(html_path, render_all(result.reports, "html"))
         print(f"docwitness: HTML report written to {html_path}", file=sys.stderr)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as fh:
-            fh.write("\n".join(render(r, "markdown") for r in result.reports) + "\n")
+            fh.write(render_all(result.reports, "markdown") + "\n")
     changed = args.fail_on_change and bool(result.changed())
     return _verdict_code(result.reports, args.fail_on, changed=changed)
 
@@ -360,26 +354,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _plain_or_rich(rows: list[list[str]], headers: list[str]) -> None:
-    if sys.stdout.isatty():
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(*headers)
-        for row in rows:
-            table.add_row(*row)
-        Console().print(table)
-    else:
-        for row in rows:
-            print("  ".join(row))
-
-
-def _short(digest: str | None) -> str:
-    return digest[:19] if digest else "-"
-
-
 def cmd_fetch(args: argparse.Namespace) -> int:
     from docwitness import pipeline
+    from docwitness.report.results import render_fetch
 
     progress = _progress_printer(sys.stderr.isatty() and not args.json)
     results = pipeline.fetch(
@@ -389,136 +366,32 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         offline=args.offline,
         options=_fetch_options(args),
     )
-    if args.json:
-        print(
-            json.dumps(
-                [
-                    {
-                        "document": r.document,
-                        "witness": r.witness,
-                        "role": r.role,
-                        "source": r.source,
-                        "status": r.status,
-                        "reason": r.reason,
-                        "size": r.size,
-                        "sha256": r.digests.to_dict() if r.digests else None,
-                        "changed": list(r.changed),
-                        "checks": r.checks,
-                    }
-                    for r in results
-                ],
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-    else:
-        rows = []
-        for r in results:
-            status = r.status if r.ok else f"{r.status}: {r.reason}"
-            if r.changed:
-                status += f" (changed: {', '.join(r.changed)})"
-            rows.append(
-                [
-                    r.witness,
-                    status,
-                    str(r.size) if r.size is not None else "-",
-                    _short(r.digests.canonical if r.digests else None),
-                    r.checks or "-",
-                ]
-            )
-        _plain_or_rich(rows, ["witness", "status", "bytes", "canonical sha256", "checks"])
+    fmt = "json" if args.json else "text"
+    sys.stdout.write(render_fetch(results, fmt, color=sys.stdout.isatty()))
     return ExitCode.OK if all(r.ok for r in results) else ExitCode.INCOMPLETE
 
 
 def cmd_log(args: argparse.Namespace) -> int:
     from docwitness import pipeline
+    from docwitness.report.results import render_history
 
     document, witness, entries = pipeline.find_history(args.store, args.witness)
-    if args.json:
-        for e in entries:
-            print(json.dumps(e, ensure_ascii=False, sort_keys=True))
-        return ExitCode.OK
-    print(f"{document}/{witness}: {len(entries)} capture{'s' if len(entries) != 1 else ''}")
-    rows = []
-    for e in entries:
-        changed = e.get("changed") or []
-        what = (
-            "first capture"
-            if e is entries[0]
-            else "changed: " + ", ".join(changed)
-            if changed
-            else "no change"
-        )
-        rows.append(
-            [
-                e.get("time", "?"),
-                e.get("status", "?"),
-                _short(e.get("raw")),
-                _short(e.get("canonical")),
-                str(e.get("paragraphs", "?")),
-                what,
-            ]
-        )
-    _plain_or_rich(
-        rows, ["time", "status", "raw sha256", "canonical sha256", "paragraphs", "what changed"]
-    )
+    fmt = "json" if args.json else "text"
+    sys.stdout.write(render_history(document, witness, entries, fmt, color=sys.stdout.isatty()))
     return ExitCode.OK
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from docwitness import pipeline
+    from docwitness.report.results import render_verify
 
     problems = pipeline.verify(args.store)
     rederived = pipeline.rederive(args.store) if args.rederive else []
-    differing = [r for r in rederived if not r.same]
-    if args.json:
-        print(
-            json.dumps(
-                {
-                    "store": str(args.store),
-                    "problems": [
-                        {"path": p.path, "kind": p.kind, "expected": p.expected, "found": p.found}
-                        for p in problems
-                    ],
-                    "rederived": [
-                        {
-                            "document": r.document,
-                            "witness": r.witness,
-                            "record": r.record,
-                            "same": r.same,
-                            "changed": list(r.changed),
-                            "reason": r.reason,
-                            "stored_tools": r.stored_tools,
-                            "current_tools": r.current_tools,
-                        }
-                        for r in rederived
-                    ],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-    else:
-        for p in problems:
-            print(f"CORRUPT  {p}")
-        for r in rederived:
-            if r.same and "record" in r.changed:
-                print(
-                    f"RECORD   {r.document}/{r.witness} {_short(r.record)}: the text is the "
-                    f"same; the derived record would differ (now {r.current_tools})"
-                )
-        for r in differing:
-            why = r.reason or f"{', '.join(r.changed)} would differ"
-            print(
-                f"TOOLING  {r.document}/{r.witness} {_short(r.record)}: {why} "
-                f"(stored with {r.stored_tools}; now {r.current_tools})"
-            )
-        if not problems:
-            extra = f", {len(rederived)} re-extracted" if args.rederive else ""
-            print(f"store {args.store}: all objects and records verified{extra}")
+    fmt = "json" if args.json else "text"
+    sys.stdout.write(render_verify(args.store, problems, rederived, fmt, rederive=args.rederive))
     if problems:
         raise StoreCorrupt(problems)
-    return ExitCode.FINDINGS if differing else ExitCode.OK
+    return ExitCode.FINDINGS if any(not r.same for r in rederived) else ExitCode.OK
 
 
 COMMANDS = {

@@ -236,18 +236,24 @@ def _fail_on_arg(p: argparse.ArgumentParser) -> None:
 
 
 def _write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all; failing to is a UsageError."""
     import os
     import tempfile
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
         raise
 
 
@@ -257,10 +263,7 @@ def _emit(reports: list[Report], args: argparse.Namespace) -> None:
     color = args.output is None and sys.stdout.isatty() and args.format == "text"
     text = render_all(reports, args.format, show_formal=args.show_formal, color=color)
     if args.output is not None:
-        try:
-            _write_atomic(args.output, text)
-        except OSError as exc:
-            raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+        _write_atomic(args.output, text)
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
@@ -338,8 +341,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"docwitness: HTML report written to {html_path}", file=sys.stderr)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
-        with open(summary, "a", encoding="utf-8") as fh:
-            fh.write(render_all(result.reports, "markdown") + "\n")
+        try:
+            with open(summary, "a", encoding="utf-8") as fh:
+                fh.write(render_all(result.reports, "markdown") + "\n")
+        except OSError as exc:
+            raise UsageError(f"cannot write {summary}: {exc.strerror or exc}") from None
     changed = args.fail_on_change and bool(result.changed())
     return _verdict_code(result.reports, args.fail_on, changed=changed)
 

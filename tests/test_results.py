@@ -12,7 +12,12 @@ from docwitness.cli import main
 from docwitness.errors import ExitCode, StoreProblem, UsageError
 from docwitness.model import Digests, Report, WitnessReport
 from docwitness.report import render, render_all
-from docwitness.report.results import render_fetch, render_history, render_verify
+from docwitness.report.results import (
+    render_fetch,
+    render_history,
+    render_progress,
+    render_verify,
+)
 from docwitness.store.snapshot import FetchResult, Rederived
 
 DIGESTS = Digests("sha256:" + "a" * 64, "sha256:" + "b" * 64, "sha256:" + "c" * 64)
@@ -58,6 +63,11 @@ def test_a_table_in_colour_is_a_rich_table_with_headers() -> None:
     out = render_fetch(RESULTS, color=True)
     assert "┏" in out and "canonical sha256" in out and "\x1b[" in out
     assert all(r.witness in out for r in RESULTS)
+
+
+def test_progress_line_plain_and_dim() -> None:
+    assert render_progress("w", "captured") == "w: captured\n"
+    assert render_progress("w", "captured", color=True) == "\x1b[2mw: captured\x1b[0m\n"
 
 
 ENTRIES = [

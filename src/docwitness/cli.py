@@ -310,12 +310,11 @@ def _progress_printer(enabled: bool) -> Callable[[str, str], None] | None:
     """A line on the terminal as each witness is done, or None when not on one."""
     if not enabled:
         return None
-    from rich.console import Console
-
-    console = Console(stderr=True)
+    from docwitness.report.results import render_progress
 
     def progress(witness: str, status: str) -> None:
-        console.print(f"[dim]{witness}: {status}[/dim]")
+        sys.stderr.write(render_progress(witness, status, color=True))
+        sys.stderr.flush()
 
     return progress
 

@@ -119,7 +119,7 @@ class Capture:
     size: int
     media_type: str | None
     tool: str  # "docwitness/<version>"
-    transport: str  # "file" | "http" | "wayback"
+    transport: str  # the name of a transport in docwitness.capture.transports.TRANSPORTS
     http: dict[str, Any] | None = field(default=None, compare=False)
     status: str = "captured"  # "captured" | "not-modified"
 

@@ -64,6 +64,22 @@ def _json(data: Any) -> str:
 # --------------------------------------------------------------------------- fetch
 
 
+def render_progress(witness: str, status: str, *, color: bool = False) -> str:
+    """The line shown on the terminal as each witness is done (dim, with ``color``)."""
+    line = f"{witness}: {status}"
+    if not color:
+        return line + "\n"
+    import io
+
+    from rich.console import Console
+    from rich.text import Text
+
+    buffer = io.StringIO()
+    Console(file=buffer, force_terminal=True).print(Text(line, style="dim"))
+    return buffer.getvalue()
+
+
+
 def fetch_result_dict(r: FetchResult) -> dict[str, Any]:
     """One witness's fetch result as plain data (``fetch --json``)."""
     return {

@@ -222,3 +222,32 @@ def test_several_catalogues_give_one_json_array(
     assert main(["log", "copy", "--store", store]) == ExitCode.USAGE
     assert "ambiguous" in capsys.readouterr().err
     assert main(["log", "made-two/copy", "--store", store]) == ExitCode.OK
+
+
+def test_interrupt_exits_130_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import docwitness.pipeline
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(docwitness.pipeline, "verify", interrupted)
+    assert main(["verify", "--store", str(tmp_path)]) == ExitCode.INTERRUPTED == 130
+    assert capsys.readouterr().err == "docwitness: interrupted\n"
+
+
+def test_a_report_that_cannot_be_written_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "snapshots"
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    base = ["check", str(CATALOGUE), "--store", str(store), "--offline", "--format", "json"]
+    html = blocker / "report.html"  # its folder would be a file
+    assert main([*base, "--html", str(html)]) == ExitCode.USAGE
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith(f"docwitness: error: cannot write {html}: ")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path))  # a folder, not a file
+    assert main([*base, "--no-html"]) == ExitCode.USAGE
+    assert capsys.readouterr().err.strip().startswith(f"docwitness: error: cannot write {tmp_path}")

@@ -242,6 +242,13 @@ def test_500_three_times_then_unavailable(server: Server) -> None:
     assert len(server.seen) == 3
 
 
+def test_negative_retries_still_make_one_attempt(server: Server) -> None:
+    url = server.route("/made-500-once.html", static(b"boom", 500))
+    with pytest.raises(CaptureError, match=r"HTTP 500 .*after 1 attempt\)"):
+        capture_url(url, FetchOptions(retries=-1, backoff=0.001))
+    assert len(server.seen) == 1
+
+
 @pytest.mark.parametrize("status", [404, 410])
 def test_client_errors_are_not_retried(server: Server, status: int) -> None:
     url = server.route("/made-gone.html", static(b"gone", status))

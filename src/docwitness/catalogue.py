@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from docwitness.errors import CatalogueError, CatalogueProblem, UsageError
-from docwitness.model import FORMATS, ROLES, SCRIPTS, DocumentSpec, WitnessSpec
+from docwitness.formats import EXTRACTORS
+from docwitness.model import ROLES, SCRIPTS, DocumentSpec, WitnessSpec
 
 DOCUMENT_KEYS = {"id", "title", "language", "reference"}
 WITNESS_KEYS = {
@@ -91,8 +92,9 @@ def _witness(check: _Checker, raw: Any, n: int, folder: Path) -> WitnessSpec | N
     if role is not None and role not in ROLES:
         check.problem(f"{where}.role", f"{role!r} is not a role (one of: {', '.join(ROLES)})")
     fmt = check.string(raw, "format", where)
-    if fmt is not None and fmt not in FORMATS:
-        check.problem(f"{where}.format", f"{fmt!r} is not a format (one of: {', '.join(FORMATS)})")
+    if fmt is not None and fmt not in EXTRACTORS:
+        known = ", ".join(EXTRACTORS.names())
+        check.problem(f"{where}.format", f"{fmt!r} is not a format (one of: {known})")
     script = check.string(raw, "script", where)
     if script is not None and script not in SCRIPTS:
         check.problem(

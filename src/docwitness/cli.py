@@ -10,21 +10,20 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import logging
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from docwitness import __version__
 from docwitness.errors import DocwitnessError, ExitCode, StoreCorrupt, UsageError
-from docwitness.model import Report
+from docwitness.model import FAIL_ON, Report
 
 EPILOG = """exit codes: 0 ok, 1 findings, 2 usage or catalogue error, 3 incomplete (a witness
 could not be fetched or extracted, or the store could not be written), 4 store corrupt,
-70 internal error"""
+70 internal error, 130 interrupted"""
 
 
 def _common() -> argparse.ArgumentParser:
@@ -185,12 +184,33 @@ def _catalogue_args(p: argparse.ArgumentParser) -> None:
     _store_arg(p)
 
 
+class _Registered:
+    """Choices read from a registry only when argparse needs them (a value to check,
+    or help to show), so that start-up imports none of the registered modules."""
+
+    def __init__(self, names: Callable[[], list[str]]) -> None:
+        self._names = names
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._names()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+
+def _report_formats() -> list[str]:
+    from docwitness.report import formats
+
+    return formats()
+
+
 def _report_args(p: argparse.ArgumentParser, default_format: str) -> None:
     p.add_argument(
         "--format",
         default=default_format,
-        choices=["text", "json", "markdown", "html", "github"],
-        help=f"report format (default: {default_format})",
+        choices=_Registered(_report_formats),
+        metavar="FORMAT",  # not the choices, which argparse would read at once
+        help="report format: %(choices)s (default: %(default)s)",
     )
     p.add_argument(
         "-o",
@@ -209,43 +229,41 @@ def _report_args(p: argparse.ArgumentParser, default_format: str) -> None:
 def _fail_on_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--fail-on",
-        default="substantive",
-        choices=["substantive", "formal", "any"],
-        help="exit 1 when anything at or above this level is found (default: substantive)",
+        default=FAIL_ON[0],
+        choices=FAIL_ON,
+        help=f"exit 1 when anything at or above this level is found (default: {FAIL_ON[0]})",
     )
 
 
 def _write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all; failing to is a UsageError."""
     import os
     import tempfile
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
         raise
 
 
 def _emit(reports: list[Report], args: argparse.Namespace) -> None:
-    from docwitness.report import render
+    from docwitness.report import render_all
 
     color = args.output is None and sys.stdout.isatty() and args.format == "text"
-    parts = [render(r, args.format, show_formal=args.show_formal, color=color) for r in reports]
-    if args.format == "json" and len(parts) > 1:
-        # Several documents: one JSON array of reports, still one JSON value.
-        text = "[\n" + ",\n".join(p.rstrip("\n") for p in parts) + "\n]\n"
-    else:
-        text = "\n".join(parts)
+    text = render_all(reports, args.format, show_formal=args.show_formal, color=color)
     if args.output is not None:
-        try:
-            _write_atomic(args.output, text)
-        except OSError as exc:
-            raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+        _write_atomic(args.output, text)
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
@@ -284,12 +302,11 @@ def _progress_printer(enabled: bool) -> Callable[[str, str], None] | None:
     """A line on the terminal as each witness is done, or None when not on one."""
     if not enabled:
         return None
-    from rich.console import Console
-
-    console = Console(stderr=True)
+    from docwitness.report.results import render_progress
 
     def progress(witness: str, status: str) -> None:
-        console.print(f"[dim]{witness}: {status}[/dim]")
+        sys.stderr.write(render_progress(witness, status, color=True))
+        sys.stderr.flush()
 
     return progress
 
@@ -298,7 +315,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     import os
 
     from docwitness import pipeline
-    from docwitness.report import render
+    from docwitness.report import render_all
 
     progress = _progress_printer(sys.stderr.isatty())
     result = pipeline.check(
@@ -311,12 +328,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     _emit(result.reports, args)
     if not args.no_html:
         html_path = args.html or args.store / "report.html"
-        _write_atomic(html_path, "\n".join(render(r, "html") for r in result.reports))
+        _write_atomic(html_path, render_all(result.reports, "html"))
         print(f"docwitness: HTML report written to {html_path}", file=sys.stderr)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
-        with open(summary, "a", encoding="utf-8") as fh:
-            fh.write("\n".join(render(r, "markdown") for r in result.reports) + "\n")
+        try:
+            with open(summary, "a", encoding="utf-8") as fh:
+                fh.write(render_all(result.reports, "markdown") + "\n")
+        except OSError as exc:
+            raise UsageError(f"cannot write {summary}: {exc.strerror or exc}") from None
     changed = args.fail_on_change and bool(result.changed())
     return _verdict_code(result.reports, args.fail_on, changed=changed)
 
@@ -331,26 +351,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _plain_or_rich(rows: list[list[str]], headers: list[str]) -> None:
-    if sys.stdout.isatty():
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(*headers)
-        for row in rows:
-            table.add_row(*row)
-        Console().print(table)
-    else:
-        for row in rows:
-            print("  ".join(row))
-
-
-def _short(digest: str | None) -> str:
-    return digest[:19] if digest else "-"
-
-
 def cmd_fetch(args: argparse.Namespace) -> int:
     from docwitness import pipeline
+    from docwitness.report.results import render_fetch
 
     progress = _progress_printer(sys.stderr.isatty() and not args.json)
     results = pipeline.fetch(
@@ -360,136 +363,32 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         offline=args.offline,
         options=_fetch_options(args),
     )
-    if args.json:
-        print(
-            json.dumps(
-                [
-                    {
-                        "document": r.document,
-                        "witness": r.witness,
-                        "role": r.role,
-                        "source": r.source,
-                        "status": r.status,
-                        "reason": r.reason,
-                        "size": r.size,
-                        "sha256": r.digests.to_dict() if r.digests else None,
-                        "changed": list(r.changed),
-                        "checks": r.checks,
-                    }
-                    for r in results
-                ],
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-    else:
-        rows = []
-        for r in results:
-            status = r.status if r.ok else f"{r.status}: {r.reason}"
-            if r.changed:
-                status += f" (changed: {', '.join(r.changed)})"
-            rows.append(
-                [
-                    r.witness,
-                    status,
-                    str(r.size) if r.size is not None else "-",
-                    _short(r.digests.canonical if r.digests else None),
-                    r.checks or "-",
-                ]
-            )
-        _plain_or_rich(rows, ["witness", "status", "bytes", "canonical sha256", "checks"])
+    fmt = "json" if args.json else "text"
+    sys.stdout.write(render_fetch(results, fmt, color=sys.stdout.isatty()))
     return ExitCode.OK if all(r.ok for r in results) else ExitCode.INCOMPLETE
 
 
 def cmd_log(args: argparse.Namespace) -> int:
     from docwitness import pipeline
+    from docwitness.report.results import render_history
 
     document, witness, entries = pipeline.find_history(args.store, args.witness)
-    if args.json:
-        for e in entries:
-            print(json.dumps(e.to_json(), ensure_ascii=False, sort_keys=True))
-        return ExitCode.OK
-    print(f"{document}/{witness}: {len(entries)} capture{'s' if len(entries) != 1 else ''}")
-    rows = []
-    for e in entries:
-        changed = e.changed
-        what = (
-            "first capture"
-            if e is entries[0]
-            else "changed: " + ", ".join(changed)
-            if changed
-            else "no change"
-        )
-        rows.append(
-            [
-                e.time,
-                e.status,
-                _short(e.raw),
-                _short(e.canonical),
-                str(e.paragraphs),
-                what,
-            ]
-        )
-    _plain_or_rich(
-        rows, ["time", "status", "raw sha256", "canonical sha256", "paragraphs", "what changed"]
-    )
+    fmt = "json" if args.json else "text"
+    sys.stdout.write(render_history(document, witness, entries, fmt, color=sys.stdout.isatty()))
     return ExitCode.OK
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from docwitness import pipeline
+    from docwitness.report.results import render_verify
 
     problems = pipeline.verify(args.store)
     rederived = pipeline.rederive(args.store) if args.rederive else []
-    differing = [r for r in rederived if not r.same]
-    if args.json:
-        print(
-            json.dumps(
-                {
-                    "store": str(args.store),
-                    "problems": [
-                        {"path": p.path, "kind": p.kind, "expected": p.expected, "found": p.found}
-                        for p in problems
-                    ],
-                    "rederived": [
-                        {
-                            "document": r.document,
-                            "witness": r.witness,
-                            "record": r.record,
-                            "same": r.same,
-                            "changed": list(r.changed),
-                            "reason": r.reason,
-                            "stored_tools": r.stored_tools,
-                            "current_tools": r.current_tools,
-                        }
-                        for r in rederived
-                    ],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-    else:
-        for p in problems:
-            print(f"CORRUPT  {p}")
-        for r in rederived:
-            if r.same and "record" in r.changed:
-                print(
-                    f"RECORD   {r.document}/{r.witness} {_short(r.record)}: the text is the "
-                    f"same; the derived record would differ (now {r.current_tools})"
-                )
-        for r in differing:
-            why = r.reason or f"{', '.join(r.changed)} would differ"
-            print(
-                f"TOOLING  {r.document}/{r.witness} {_short(r.record)}: {why} "
-                f"(stored with {r.stored_tools}; now {r.current_tools})"
-            )
-        if not problems:
-            extra = f", {len(rederived)} re-extracted" if args.rederive else ""
-            print(f"store {args.store}: all objects and records verified{extra}")
+    fmt = "json" if args.json else "text"
+    sys.stdout.write(render_verify(args.store, problems, rederived, fmt, rederive=args.rederive))
     if problems:
         raise StoreCorrupt(problems)
-    return ExitCode.FINDINGS if differing else ExitCode.OK
+    return ExitCode.FINDINGS if any(not r.same for r in rederived) else ExitCode.OK
 
 
 COMMANDS = {
@@ -525,7 +424,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.exit_code)
     except KeyboardInterrupt:
         print("docwitness: interrupted", file=sys.stderr)
-        return 130
+        return int(ExitCode.INTERRUPTED)
     except BrokenPipeError:
         return int(ExitCode.OK)
     except Exception as exc:

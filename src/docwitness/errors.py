@@ -21,6 +21,7 @@ class ExitCode(IntEnum):
     INCOMPLETE = 3
     STORE_CORRUPT = 4
     INTERNAL = 70
+    INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, as shells report it
 
 
 class DocwitnessError(Exception):

@@ -15,17 +15,21 @@ import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, get_args
 
 from docwitness.fields import Fields
 
 Role = Literal["official", "mirror", "aggregator", "archive", "community"]
-ROLES: tuple[str, ...] = ("official", "mirror", "aggregator", "archive", "community")
-FORMATS: tuple[str, ...] = ("html", "pdf", "text", "markdown")
+ROLES: tuple[str, ...] = get_args(Role)
 SCRIPTS: tuple[str, ...] = ("simplified", "traditional")
 
 Severity = Literal["substantive", "formal"]
 SEVERITIES: tuple[str, ...] = ("formal", "substantive")  # ordered, weakest first
+
+# What ``--fail-on`` accepts: exit 1 for anything at or above the level. The first
+# is the default; ``any`` counts formal differences too.
+FailOn = Literal["substantive", "formal", "any"]
+FAIL_ON: tuple[str, ...] = get_args(FailOn)
 
 BlockKind = Literal["paragraph", "heading"]
 
@@ -284,7 +288,7 @@ class Capture:
     size: int
     media_type: str | None
     tool: str  # "docwitness/<version>"
-    transport: str  # "file" | "http" | "wayback"
+    transport: str  # the name of a transport in docwitness.capture.transports.TRANSPORTS
     http: HttpProvenance | None = field(default=None, compare=False)
     status: str = "captured"  # "captured" | "not-modified"
 

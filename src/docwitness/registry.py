@@ -15,7 +15,7 @@ T = TypeVar("T")
 
 
 class Registry(Generic[T]):
-    """Named classes of one kind (extractors, fetchers, report formats)."""
+    """Named classes of one kind (formats, transports, report formats)."""
 
     def __init__(self, what: str) -> None:
         self.what = what

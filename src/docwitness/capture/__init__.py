@@ -1,5 +1,9 @@
 """Bytes + provenance; one module per transport (file, http, wayback).
 
+Which transport reads a witness is the registry's to say
+(:data:`docwitness.capture.transports.TRANSPORTS`); this module holds what they
+share: the options, the per-host limit, paging and fetching many at once.
+
 A fetcher returns :class:`~docwitness.model.Capture` objects, one per page of
 a copy, and never extracts: a PDF is fetched like any other body and extracted
 differently. To follow a paginated copy's next-page links, the caller hands in
@@ -42,6 +46,8 @@ __all__ = [
     "IncompleteCapture",
     "NextLinks",
     "PageGap",
+    "PageReader",
+    "capture_pages",
     "capture_url",
     "capture_witness",
     "fetch_many",
@@ -63,9 +69,20 @@ def tool_id() -> str:
 
 
 def guess_media_type(name: str) -> str | None:
-    if name.lower().endswith((".md", ".markdown")):
-        return "text/markdown"
-    return mimetypes.guess_type(name)[0]
+    """The media type a file name or URL path suggests.
+
+    For a suffix a registered format claims, the system's guess when it is one of
+    that format's media types, else the format's first; for any other, the
+    system's guess (None when it has none).
+    """
+    from docwitness.formats import EXTRACTORS, format_of_name
+
+    guessed = mimetypes.guess_type(name)[0]
+    fmt = format_of_name(name)
+    if fmt is None:
+        return guessed
+    types = EXTRACTORS.get(fmt).media_types
+    return guessed if guessed in types else types[0]
 
 
 class NextLinks(Protocol):
@@ -161,19 +178,15 @@ def capture_url(
 ) -> list[Capture]:
     """Capture one URL named on a command line (one capture per page).
 
-    An archive URL on the configured archive's host is fetched in its ``id_``
-    form, as a ``wayback`` witness would be. Next-page links are followed when
-    ``next_links`` is given.
+    The most specific transport that takes the URL says what witness it stands
+    for: an archive URL on the configured archive's host is fetched in its
+    ``id_`` form, as a ``wayback`` witness would be. Next-page links are followed
+    when ``next_links`` is given.
     """
-    from docwitness.capture.wayback import parse_archive_url
+    from docwitness.capture.transports import spec_for_url
 
     opts = options or FetchOptions()
-    ref = parse_archive_url(url)
-    if ref is not None and urlsplit(url).netloc == urlsplit(opts.wayback_base).netloc:
-        spec = WitnessSpec(id=url, role="archive", url=ref.original, wayback=url)
-    else:
-        spec = WitnessSpec(id=url, role="mirror", url=url)
-    return capture_witness(spec, None, opts, next_links=next_links)
+    return capture_witness(spec_for_url(url, opts), None, opts, next_links=next_links)
 
 
 def capture_witness(
@@ -185,61 +198,45 @@ def capture_witness(
     limiter: HostLimiter | None = None,
     next_links: NextLinks | None = None,
 ) -> list[Capture]:
-    """Capture every page of one witness, sending conditional requests from ``previous``.
+    """Capture every page of one witness, by the transport that serves it
+    (:data:`~docwitness.capture.transports.TRANSPORTS`), sending conditional
+    requests from ``previous``.
 
     ``previous`` is the provenance of the witness's previous captures (the pages of
     its last history entry, or the captures themselves), matched to this run's
     pages by URL. A witness with one ``url`` is followed page by page through the
     links ``next_links`` finds; without it only that page is captured.
     """
+    from docwitness.capture.transports import transport_for
+
     opts = options or FetchOptions()
-    if spec.path is not None:
-        from docwitness.capture.file import capture_file
-
-        return [capture_file(spec.path, opts.max_bytes)]
-    if not (spec.url or spec.urls or spec.wayback):
-        raise CaptureError(spec.id, "no path, url or wayback to capture from")
-
-    from docwitness.capture.http import new_session
-
-    own = session is None
-    sess = session or new_session(opts)
-    try:
-        return _capture_pages(spec, previous, opts, sess, limiter, next_links)
-    finally:
-        if own:
-            sess.close()
+    return transport_for(spec).capture(spec, previous, opts, session, limiter, next_links)
 
 
 # --------------------------------------------------------------------------- pages
 
 
-def _capture_pages(
+# Reads one page: (URL, the previous run's page provenance by URL) → its capture.
+PageReader = Callable[[str, Mapping[str, PriorPage]], Capture]
+
+
+def capture_pages(
     spec: WitnessSpec,
     previous: Sequence[PriorPage] | None,
     opts: FetchOptions,
-    session: requests.Session,
-    limiter: HostLimiter | None,
+    start: str,
+    read: PageReader,
     next_links: NextLinks | None,
 ) -> list[Capture]:
-    """The pages of one network witness: its ``urls`` list, or ``url`` and its next links."""
-    from docwitness.capture.http import capture_http
-    from docwitness.capture.wayback import ArchiveRef, capture_wayback, parse_archive_url, resolve
+    """The pages of one network witness: its ``urls`` list, or ``start`` and its next links.
 
-    slot = limiter.slot if limiter is not None else None
+    ``read`` is the transport's: it captures one page, given the previous run's pages.
+    """
     before = _previous_pages(previous)
     source = spec.location or spec.wayback or spec.id
-    start: ArchiveRef | None = None
-    if spec.wayback:
-        start = resolve(
-            spec.wayback, spec.url or (spec.urls[0] if spec.urls else None), opts.wayback_base
-        )
 
     def one(url: str) -> Capture:
-        if start is None:
-            return capture_http(url, opts, session, before.get(url), slot)
-        ref = parse_archive_url(url) or ArchiveRef(start.base, start.timestamp, url)
-        return capture_wayback(ref, opts, session, before.get(ref.raw_url), slot)
+        return read(url, before)
 
     if spec.urls:
         # An explicit page list: every page is tried, each missing one is a gap.
@@ -262,7 +259,7 @@ def _capture_pages(
 
     # One start URL, then "next" links until none is left or the page limit.
     limit = max(1, spec.max_pages or opts.max_pages)
-    url = start.original if start is not None else str(spec.url)
+    url = start
     captures = []
     seen: set[str] = set()
     while True:

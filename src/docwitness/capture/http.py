@@ -215,7 +215,8 @@ def capture_http(
     if previous and "last_modified" in prior:
         conditional["If-Modified-Since"] = prior["last_modified"]
     attempts: list[Attempt] = []
-    for attempt in range(options.retries + 1):
+    attempt = 0
+    while True:  # one attempt at least, even when ``retries`` is below 0
         requested = utc_now()
         try:
             with slot(url) if slot else contextlib.nullcontext():
@@ -226,14 +227,14 @@ def capture_http(
             wait = exc.wait if exc.wait is not None else options.backoff * 2**attempt
             wait = min(wait, options.max_wait)
             attempts.append(Attempt(at=requested, outcome=exc.reason, wait_s=wait))
-            if attempt == options.retries:
+            if attempt >= options.retries:
                 n = len(attempts)
                 raise CaptureError(
                     url, f"{exc.reason} (after {n} attempt{'s' if n > 1 else ''})"
                 ) from None
             log.info("retrying %s in %.2fs: %s", url, wait, exc.reason)
             time.sleep(wait)
-    raise AssertionError("unreachable")  # the loop returns or raises
+            attempt += 1
 
 
 def _attempt(
@@ -256,8 +257,12 @@ def _attempt(
             raise _Transient(f"HTTP {status} {resp.reason}".rstrip(), wait)
         if status not in (200, 203, 304):
             raise CaptureError(url, f"HTTP {status} {resp.reason}".rstrip())
-        if status == 304 and not (conditional and previous):
-            raise CaptureError(url, "HTTP 304 to a request that was not conditional")
+        # The page this 304 says is unchanged: only a conditional request has one.
+        unchanged: PriorPage | None = None
+        if status == 304:
+            if not (conditional and previous):
+                raise CaptureError(url, "HTTP 304 to a request that was not conditional")
+            unchanged = previous
         server = _server_address(resp)
         wire, body = (b"", b"") if status == 304 else _read_body(url, resp, options, deadline)
     headers = dict(resp.headers)
@@ -292,15 +297,14 @@ def _attempt(
         decoded_size=len(body),
         validators={k: v for k, v in new_validators.items() if v},
     )
-    if status == 304:
-        assert previous is not None
+    if unchanged is not None:
         return Capture(
             source=url,
             retrieved=utc_now(),
             body=b"",
-            sha256=previous.sha256,
-            size=previous.size,
-            media_type=previous.media_type,
+            sha256=unchanged.sha256,
+            size=unchanged.size,
+            media_type=unchanged.media_type,
             tool=tool_id(),
             transport=transport,
             http=http,

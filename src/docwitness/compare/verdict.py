@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from docwitness.errors import ExitCode
-from docwitness.model import Finding, Report, Verdict
+from docwitness.model import FAIL_ON, Finding, Report, Verdict
 
 __all__ = ["FAIL_ON", "SEVERITY_ORDER", "Verdict", "decide", "exceeds", "exit_code"]
 
-FAIL_ON: tuple[str, ...] = ("substantive", "formal", "any")
 
 
 # The order in which reports list witnesses: the ones a reader must see first on top.

@@ -1,60 +1,35 @@
 """Bytes → text blocks; one module per format, chosen by name, media type or sniffing.
 
-Every extractor is registered in :data:`EXTRACTORS` under its format name, and
-takes a :class:`~docwitness.model.Capture` (plus the witness's ``select``
-selector, used by HTML) to an :class:`~docwitness.model.Extraction`.
+:data:`~docwitness.formats.EXTRACTORS` is the one list of formats (kept in
+:mod:`docwitness.formats`, so that the stages before this one read it too).
+The registered classes are light: each imports the module here that does the
+work (and that module its parser) on first use, so validating a catalogue or
+sniffing a format imports no parser.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Protocol
 
-from docwitness.errors import ExtractionError, UsageError
+from docwitness.errors import ExtractionError
+from docwitness.formats import _SUFFIXES, EXTRACTORS, MEDIA_TYPES, Extractor, format_of_name
 from docwitness.model import Capture, Extraction
-from docwitness.registry import Registry
 
-
-class Extractor(Protocol):
-    media_types: tuple[str, ...]
-
-    def extract(self, capture: Capture, select: str | None = None) -> Extraction: ...
-
-
-EXTRACTORS: Registry[Extractor] = Registry("format")
-
-_SUFFIXES = {
-    ".html": "html",
-    ".htm": "html",
-    ".shtml": "html",
-    ".xhtml": "html",
-    ".pdf": "pdf",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".txt": "text",
-    ".text": "text",
-}
-
-
-# Media types by format, kept here rather than read from the registered classes so
-# that sniffing imports no format module (each imports its own library).
-MEDIA_TYPES = {
-    "html": ("text/html", "application/xhtml+xml"),
-    "pdf": ("application/pdf",),
-    "markdown": ("text/markdown", "text/x-markdown"),
-    "text": ("text/plain",),
-}
+__all__ = [
+    "EXTRACTORS",
+    "MEDIA_TYPES",
+    "Extractor",
+    "extract",
+    "format_of_name",
+    "load_format",
+    "markdown_signs",
+    "sniff_format",
+]
 
 
 def load_format(name: str) -> type[Extractor]:
-    """The extractor registered as ``name``, importing only its module."""
-    import importlib
-
-    if name not in MEDIA_TYPES:
-        raise UsageError(f"unknown format {name!r} (known: {', '.join(sorted(MEDIA_TYPES))})")
-    if name not in EXTRACTORS:
-        importlib.import_module(f"docwitness.extract.{name}")
+    """The extractor registered as ``name``; an unknown name is a UsageError listing the known."""
     return EXTRACTORS.get(name)
 
 

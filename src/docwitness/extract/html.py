@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING
 
 from docwitness import __version__
 from docwitness.errors import ExtractionError
-from docwitness.extract import EXTRACTORS
 from docwitness.extract.framing import parse_byline, separate_framing
 from docwitness.extract.text import decode_text
 from docwitness.model import Block, BlockKind, Capture, Extraction
@@ -294,11 +293,8 @@ def _css_path(tag: Tag) -> str:
     return " > ".join(reversed(parts))
 
 
-@EXTRACTORS.register("html")
 class HtmlExtractor:
-    """HTML: the article's paragraphs, site chrome and editorial framing set aside and listed."""
-
-    media_types: tuple[str, ...] = ("text/html", "application/xhtml+xml")
+    """The work of the ``html`` format, :class:`docwitness.extract.HtmlFormat`."""
 
     def extract(self, capture: Capture, select: str | None = None) -> Extraction:
         from bs4 import BeautifulSoup

@@ -11,7 +11,6 @@ from __future__ import annotations
 from importlib.metadata import version
 
 from docwitness import __version__
-from docwitness.extract import EXTRACTORS
 from docwitness.extract.text import decode_text
 from docwitness.model import Block, BlockKind, Capture, Extraction
 
@@ -27,11 +26,8 @@ def _inline_text(token: object) -> str:
     return "".join(parts)
 
 
-@EXTRACTORS.register("markdown")
 class MarkdownExtractor:
-    """Markdown: headings and paragraphs, markup and link syntax removed, list numbers kept."""
-
-    media_types: tuple[str, ...] = ("text/markdown", "text/x-markdown")
+    """The work of the ``markdown`` format, :class:`docwitness.extract.MarkdownFormat`."""
 
     def extract(self, capture: Capture, select: str | None = None) -> Extraction:
         from markdown_it import MarkdownIt

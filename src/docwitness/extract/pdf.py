@@ -29,7 +29,6 @@ from typing import Any
 
 from docwitness import __version__
 from docwitness.errors import ExtractionError
-from docwitness.extract import EXTRACTORS
 from docwitness.extract.pdf_layout import Line, build_blocks, find_furniture, tidy_line
 from docwitness.model import Capture, Extraction
 
@@ -95,11 +94,8 @@ def _page_lines(page: Any, number: int) -> tuple[list[Line], int, int]:
     return lines, glyphs, len(page.images)
 
 
-@EXTRACTORS.register("pdf")
 class PdfExtractor:
-    """PDF: paragraphs rebuilt from lines, running headers, footers and page numbers removed."""
-
-    media_types: tuple[str, ...] = ("application/pdf",)
+    """The work of the ``pdf`` format, :class:`docwitness.extract.PdfFormat`."""
 
     def extract(self, capture: Capture, select: str | None = None) -> Extraction:
         from pdfminer.pdfpage import PDFPage

@@ -11,7 +11,6 @@ import re
 
 from docwitness import __version__
 from docwitness.errors import ExtractionError
-from docwitness.extract import EXTRACTORS
 from docwitness.extract.charset import Decoded, decode, looks_binary
 from docwitness.model import Block, Capture, Extraction
 
@@ -49,11 +48,8 @@ def split_paragraphs(text: str) -> list[str]:
     return [line.strip() for line in text.split("\n")]
 
 
-@EXTRACTORS.register("text")
 class TextExtractor:
-    """Plain text: paragraphs split at blank lines, or one per line when there are none."""
-
-    media_types: tuple[str, ...] = ("text/plain",)
+    """The work of the ``text`` format, :class:`docwitness.extract.TextFormat`."""
 
     def extract(self, capture: Capture, select: str | None = None) -> Extraction:
         decoded = decode_text(capture)

@@ -137,3 +137,7 @@ class JsonReporter:
     def render(self, report: Report, *, show_formal: bool = False, color: bool = False) -> str:
         data = to_dict(report, show_formal=show_formal)
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+    def join(self, parts: list[str]) -> str:
+        """Several documents' reports: one JSON array of them, still one JSON value."""
+        return "[\n" + ",\n".join(p.rstrip("\n") for p in parts) + "\n]\n"

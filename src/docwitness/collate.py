@@ -24,7 +24,7 @@ from docwitness.model import (
     WitnessSpec,
 )
 from docwitness.normalise import PROFILE
-from docwitness.store.snapshot import display_location
+from docwitness.store.snapshot import FetchResult, display_location
 
 if TYPE_CHECKING:
     from docwitness.single_copy import Inspection
@@ -372,3 +372,63 @@ def collate_document(store: Store, doc: DocumentSpec) -> Report:
         profile=PROFILE.id,
         kind="collation",
     )
+
+
+def change_findings(store: Store, doc: DocumentSpec, result: FetchResult) -> list[Finding]:
+    """How a new capture differs from the witness's previous snapshot.
+
+    A change in the canonical text is a substantive ``changed`` finding per
+    difference, naming the paragraph; a change in the raw bytes or extracted text
+    alone (a new ad block, re-encoded markup) is a formal one: not a text change.
+    """
+    from docwitness.compare.engine import compare
+
+    if result.status != "captured" or not result.changed:
+        return []
+    history = store.history(doc.id, result.witness)
+    if len(history) < 2:
+        return []
+    before, after = history[-2], history[-1]
+    if "canonical" not in result.changed:
+        return [
+            Finding(
+                kind="changed",
+                severity="formal",
+                rule="raw-bytes-only",
+                evidence=(f"{before.raw} → {after.raw}",),
+                detail={
+                    "changed": list(result.changed),
+                    "previous": before.time,
+                    "text_changed": False,
+                },
+            )
+        ]
+    old = store.load_document(before, result.witness)
+    new = store.load_document(after, result.witness)
+    diff_report = compare(old, new)
+    out = [
+        replace(
+            f,
+            kind="changed",
+            severity="substantive",
+            boilerplate=False,
+            rule=f"source-changed:{f.kind}",
+            detail={
+                "change": f.kind,
+                "previous": before.time,
+                "previous_canonical": before.canonical,
+                "text_changed": True,
+            },
+        )
+        for f in diff_report.findings
+    ]
+    if not out:  # only formal differences: still a change of the canonical text
+        out.append(
+            Finding(
+                kind="changed",
+                severity="substantive",
+                rule="source-changed",
+                detail={"previous": before.time, "text_changed": True},
+            )
+        )
+    return out

@@ -27,7 +27,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from docwitness.model import Block, Digests, Document, Extraction, Paragraph, sha256_text
+from docwitness.model import (
+    Block,
+    Capture,
+    Digests,
+    Document,
+    Extraction,
+    Paragraph,
+    sha256_text,
+)
 from docwitness.outline import assign_points
 
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad\u180e"), None)
@@ -211,3 +219,22 @@ def build_document(witness: str, source: str, raw_sha256: str, extraction: Extra
         profile=PROFILE.id,
         extraction=extraction,
     )
+
+
+def document_from_captures(
+    captures: list[Capture], witness: str, format: str | None = None, select: str | None = None
+) -> Document:
+    """Extract and normalise the pages of one copy into a :class:`Document`."""
+    from docwitness.extract import extract
+    from docwitness.extract.pages import combine_pages
+
+    if len(captures) == 1:
+        capture = captures[0]
+        extraction = extract(capture, format=format, select=select)
+        return build_document(witness, capture.source, capture.sha256, extraction)
+    parts = [extract(c, format=format, select=select) for c in captures]
+    # Repeated titles dropped, a paragraph cut by the site's page break joined.
+    combined = combine_pages(parts, captures[0].source)
+    # Several pages: the raw digest is that of the list of the pages' digests, in order.
+    raw = sha256_text("\n".join(c.sha256 for c in captures))
+    return build_document(witness, captures[0].source, raw, combined)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docwitness.capture.file import capture_file
 from docwitness.collate import (
     assess,
+    change_findings,
     collate_document,
     document_title,
     reference_info,
@@ -30,14 +32,13 @@ from docwitness.model import (
     Report,
     Verdict,
 )
-from docwitness.normalise import PROFILE
+from docwitness.normalise import PROFILE, document_from_captures
+from docwitness.single_copy import summary
 from docwitness.store import snapshot
 from docwitness.store.snapshot import (
     FetchResult,
     Progress,
     Rederived,
-    change_findings,
-    document_from_captures,
     record_witness,
 )
 
@@ -125,6 +126,7 @@ def fetch_documents(
     store.ensure_writable()
     results: list[FetchResult] = []
     for doc in documents:
+        checks = partial(summary, language=doc.language)  # what each fresh capture says of itself
         previous = {spec.id: store.latest(doc.id, spec.id) for spec in doc.witnesses}
         wanted = [s for s in doc.witnesses if not (offline and s.path is None)]
         outcomes: dict[str, list[Capture] | CaptureError] = {
@@ -135,7 +137,9 @@ def fetch_documents(
         pages = {wid: entry.pages if entry else None for wid, entry in previous.items()}
         outcomes.update(fetch_many(wanted, pages, options, next_links=next_links))
         for spec in doc.witnesses:
-            result = record_witness(store, doc, spec, outcomes[spec.id], previous[spec.id])
+            result = record_witness(
+                store, doc, spec, outcomes[spec.id], previous[spec.id], checks=checks
+            )
             if progress is not None:
                 progress(spec.id, result.status)
             results.append(result)

@@ -492,3 +492,12 @@ def _position(index: int, body: range) -> str:
     if index >= body.stop:
         return "after the body"
     return "inside the body"
+
+
+def summary(document: Document, language: str | None = None) -> str:
+    """What the single-copy checks say of a fresh capture, in a few words."""
+    report = inspect_document(document, language=language)
+    cut = next((f for f in report.findings if f.kind == "truncation"), None)
+    if cut is not None and cut.outline:
+        return f"{report.verdict} in point {cut.outline}"
+    return report.verdict

@@ -15,39 +15,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docwitness.errors import CaptureError, ExtractionError, StoreCorrupt, StoreError
-from docwitness.extract import extract
-from docwitness.extract.pages import combine_pages
 from docwitness.model import (
     Capture,
     Digests,
     Document,
     DocumentSpec,
-    Finding,
     PageGap,
     WitnessSpec,
-    sha256_text,
 )
-from docwitness.normalise import PROFILE, build_document
+from docwitness.normalise import PROFILE, document_from_captures
 from docwitness.store.records import DerivedRecord, HistoryEntry
 
 if TYPE_CHECKING:  # the store is imported where it is used: `diff` never needs it
     from docwitness.store import Store
-
-
-def document_from_captures(
-    captures: list[Capture], witness: str, format: str | None = None, select: str | None = None
-) -> Document:
-    """Extract and normalise the pages of one copy into a :class:`Document`."""
-    if len(captures) == 1:
-        capture = captures[0]
-        extraction = extract(capture, format=format, select=select)
-        return build_document(witness, capture.source, capture.sha256, extraction)
-    parts = [extract(c, format=format, select=select) for c in captures]
-    # Repeated titles dropped, a paragraph cut by the site's page break joined.
-    combined = combine_pages(parts, captures[0].source)
-    # Several pages: the raw digest is that of the list of the pages' digests, in order.
-    raw = sha256_text("\n".join(c.sha256 for c in captures))
-    return build_document(witness, captures[0].source, raw, combined)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +80,13 @@ def record_witness(
     spec: WitnessSpec,
     outcome: list[Capture] | CaptureError,
     previous: HistoryEntry | None,
+    checks: Callable[[Document], str] | None = None,
 ) -> FetchResult:
     """Extract, normalise and record one witness's captures; failures become results.
+
+    ``checks`` says in a few words what a fresh capture reveals about itself (the
+    single-copy checks, which are the caller's to run: the store reaches no later
+    stage); its answer is the result's ``checks``.
 
     A paginated copy with missing pages (:class:`~docwitness.capture.IncompleteCapture`)
     is recorded from the pages it has, with its gaps in the history entry, and its
@@ -180,79 +165,8 @@ def record_witness(
         digests=digests,
         changed=changed,
         entry=entry,
-        checks=single_copy_verdict(document, doc.language),
+        checks=checks(document) if checks is not None else None,
     )
-
-
-def single_copy_verdict(document: Document, language: str | None) -> str:
-    """What the single-copy checks say of a fresh capture, in a few words."""
-    from docwitness.single_copy import inspect_document
-
-    report = inspect_document(document, language=language)
-    cut = next((f for f in report.findings if f.kind == "truncation"), None)
-    if cut is not None and cut.outline:
-        return f"{report.verdict} in point {cut.outline}"
-    return report.verdict
-
-
-def change_findings(store: Store, doc: DocumentSpec, result: FetchResult) -> list[Finding]:
-    """How a new capture differs from the witness's previous snapshot.
-
-    A change in the canonical text is a substantive ``changed`` finding per
-    difference, naming the paragraph; a change in the raw bytes or extracted text
-    alone (a new ad block, re-encoded markup) is a formal one: not a text change.
-    """
-    from docwitness.compare.engine import compare
-
-    if result.status != "captured" or not result.changed:
-        return []
-    history = store.history(doc.id, result.witness)
-    if len(history) < 2:
-        return []
-    before, after = history[-2], history[-1]
-    if "canonical" not in result.changed:
-        return [
-            Finding(
-                kind="changed",
-                severity="formal",
-                rule="raw-bytes-only",
-                evidence=(f"{before.raw} → {after.raw}",),
-                detail={
-                    "changed": list(result.changed),
-                    "previous": before.time,
-                    "text_changed": False,
-                },
-            )
-        ]
-    old = store.load_document(before, result.witness)
-    new = store.load_document(after, result.witness)
-    diff_report = compare(old, new)
-    out = [
-        replace(
-            f,
-            kind="changed",
-            severity="substantive",
-            boilerplate=False,
-            rule=f"source-changed:{f.kind}",
-            detail={
-                "change": f.kind,
-                "previous": before.time,
-                "previous_canonical": before.canonical,
-                "text_changed": True,
-            },
-        )
-        for f in diff_report.findings
-    ]
-    if not out:  # only formal differences: still a change of the canonical text
-        out.append(
-            Finding(
-                kind="changed",
-                severity="substantive",
-                rule="source-changed",
-                detail={"previous": before.time, "text_changed": True},
-            )
-        )
-    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from docwitness.model import Finding
+
 CN_DIGITS = {
     "零": 0,
     "〇": 0,
@@ -220,6 +222,42 @@ def read_points(
     return top, points
 
 
+def point_of(
+    indexes: Sequence[int], points: Sequence[Point]
+) -> dict[int, str]:
+    """Which point each of ``indexes`` (paragraphs in order) stands in: the label of the
+    last point opened at or before it. The one place a paragraph's point is decided."""
+    openers = {pt.index: pt.label for pt in points}
+    out: dict[int, str] = {}
+    current: str | None = None
+    for i in indexes:
+        current = openers.get(i, current)
+        if current is not None:
+            out[i] = current
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Outline:
+    """A copy's top-level points, which point each paragraph is in, and what it promises.
+
+    ``findings`` are the numbering findings the single-copy checks report;
+    ``contents`` the paragraphs of a table of contents, and ``promised`` the
+    (value, label) of the last point it lists.
+    """
+
+    style: str | None
+    points: tuple[Point, ...]
+    point_of: dict[int, str]  # paragraph index → label of the point it is in
+    findings: tuple[Finding, ...] = ()
+    contents: tuple[int, ...] = ()
+    promised: tuple[int, str] | None = None
+
+    def opener(self, label: str | None) -> Point | None:
+        """The last point labelled ``label``."""
+        return next((p for p in reversed(self.points) if p.label == label), None)
+
+
 def assign_points(
     texts: list[str], kinds: list[str] | None = None
 ) -> list[tuple[str | None, str | None]]:
@@ -228,22 +266,16 @@ def assign_points(
     Headings neither open a point nor belong to one. A marker that stands where the
     next point is expected (see :func:`read_points`) opens that point.
     """
+    kept = [i for i in range(len(texts)) if kinds is None or kinds[i] != "heading"]
     markers: dict[int, Marker] = {}
-    for i, text in enumerate(texts):
-        if kinds is not None and kinds[i] == "heading":
-            continue
-        marker = parse_marker(text)
+    for i in kept:
+        marker = parse_marker(texts[i])
         if marker is not None:
             markers[i] = marker
     _, points = read_points(sorted(markers.items()))
-    openers = {p.index: p.label for p in points}
-    current: str | None = None
+    where = point_of(kept, points)
     out: list[tuple[str | None, str | None]] = []
     for i in range(len(texts)):
-        if kinds is not None and kinds[i] == "heading":
-            out.append((None, None))
-            continue
-        current = openers.get(i, current)
         marker = markers.get(i)
-        out.append((marker.text if marker else None, current))
+        out.append((marker.text if marker else None, where.get(i)))
     return out

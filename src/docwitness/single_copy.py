@@ -39,23 +39,15 @@ from docwitness import rules as R
 from docwitness.compare.verdict import decide
 from docwitness.errors import ExtractionError
 from docwitness.model import AlignedRow, Document, Finding, Paragraph, WitnessReport
-from docwitness.outline import Marker, Point, label_in_style, parse_marker, read_points
-
-
-@dataclass(frozen=True, slots=True)
-class Outline:
-    """The copy's top-level points, which point each paragraph is in, and what it promises."""
-
-    style: str | None
-    points: tuple[Point, ...]
-    point_of: dict[int, str]  # paragraph index → label of the point it is in
-    findings: tuple[Finding, ...]  # numbering findings
-    contents: tuple[int, ...] = ()  # paragraphs of a table of contents
-    promised: tuple[int, str] | None = None  # (value, label) of the last point it lists
-
-    def opener(self, label: str | None) -> Point | None:
-        """The last point labelled ``label``."""
-        return next((p for p in reversed(self.points) if p.label == label), None)
+from docwitness.outline import (
+    Marker,
+    Outline,
+    Point,
+    label_in_style,
+    parse_marker,
+    point_of,
+    read_points,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,18 +330,10 @@ def read_outline(paras: list[Paragraph], rules: R.LanguageRules) -> Outline:
         (p, m) for p in paras if p.index not in contents and (m := parse_marker(p.text)) is not None
     ]
     top, points = read_points([(p.index, m) for p, m in marked], rules.top_styles)
-
-    point_of: dict[int, str] = {}
-    openers = {pt.index: pt.label for pt in points}
-    current: str | None = None
-    for p in paras:
-        current = openers.get(p.index, current)
-        if current is not None and p.index not in contents:
-            point_of[p.index] = current
     return Outline(
         style=top,
         points=tuple(points),
-        point_of=point_of,
+        point_of=point_of([p.index for p in paras if p.index not in contents], points),
         findings=tuple(_numbering(points)),
         contents=tuple(sorted(contents)),
         promised=promised,

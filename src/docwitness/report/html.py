@@ -20,7 +20,6 @@ from collections.abc import Iterable, Sequence
 
 from docwitness import TOOL_NAME, __version__
 from docwitness.model import AlignedRow, Digests, Finding, Report, WitnessReport
-from docwitness.outline import parse_marker
 from docwitness.report import REPORTERS
 
 # Everything is refused except inline styles; an escaping bug then still runs
@@ -184,28 +183,14 @@ def _digest(d: str | None) -> str:
 
 def _row_points(rows: Sequence[AlignedRow]) -> list[tuple[str | None, str | None]]:
     """For each row: the outline label to print in the margin (where a point opens) and
-    the point the row belongs to. Rows carry the point the collation or the single-copy
-    checks assigned (so a "1." standing for point 十 reads 十); rows without one fall
-    back to the reference's own markers."""
-    if any(row.point for row in rows):
-        out: list[tuple[str | None, str | None]] = []
-        previous: str | None = None
-        for row in rows:
-            out.append((row.point if row.point != previous else None, row.point))
-            previous = row.point
-        return out
-    top: str | None = None
-    current: str | None = None
-    out = []
+    the point the row stands in. Rows carry the point the comparison or the single-copy
+    checks assigned (:func:`docwitness.outline.point_of`), so a "1." standing for point
+    十 reads 十; nothing here reads markers again."""
+    out: list[tuple[str | None, str | None]] = []
+    previous: str | None = None
     for row in rows:
-        opened: str | None = None
-        marker = parse_marker(row.ref_text) if row.ref else None
-        if marker is not None:
-            if top is None and marker.style in ("cn", "arabic", "roman"):
-                top = marker.style
-            if marker.style == top:
-                current = opened = marker.label
-        out.append((opened, current))
+        out.append((row.point if row.point != previous else None, row.point))
+        previous = row.point
     return out
 
 

@@ -51,7 +51,7 @@ def _collate(reference: Document, witnesses: list[Document]) -> Report:
     from docwitness.compare.engine import compare
 
     info = ReferenceInfo(
-        id=reference.witness,
+        id=reference.witness_id,
         source=reference.source,
         digests=reference.digests,
         paragraphs=len(reference.paragraphs),

@@ -26,7 +26,7 @@ UPDATE = os.environ.get("DOCWITNESS_UPDATE_GOLDEN") == "1"
 
 def report_of(reference: Document, *witnesses: Document) -> Report:
     info = ReferenceInfo(
-        reference.witness,
+        reference.witness_id,
         reference.source,
         reference.digests,
         len(reference.paragraphs),

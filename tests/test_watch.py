@@ -208,6 +208,9 @@ def test_check_cli_exit_codes_and_outputs(
     report = json.loads(capsys.readouterr().out)
     kinds = [f["kind"] for w in report["witnesses"] for f in w["findings"]]
     assert "changed" in kinds
+    # The changed source is otherwise in order: its verdict says it changed.
+    verdicts = {w["id"]: w["verdict"] for w in report["witnesses"]}
+    assert verdicts["made-official"] == "changed", verdicts
     # Changed back: a text change again, which --no-fail-on-change lets pass.
     site.put("/made-official.txt", text(PARAS), "gb18030")
     code = main(

@@ -57,7 +57,7 @@ def assess(
         # A text layer of (cid:NNN) or U+FFFD would only give a diff of garbage.
         findings = (unreliable, *extraction_findings(witness))
         return WitnessReport(
-            id=witness.witness,
+            id=witness.witness_id,
             source=witness.source,
             verdict=decide(findings),
             role=role,
@@ -188,7 +188,7 @@ def _witness_key(f: Finding) -> tuple[int, ...]:
 
 def reference_info(doc: Document, because: str) -> ReferenceInfo:
     return ReferenceInfo(
-        id=doc.witness,
+        id=doc.witness_id,
         source=doc.source,
         digests=doc.digests,
         paragraphs=len(doc.paragraphs),

@@ -420,9 +420,14 @@ class Digests:
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """A copy turned into canonical paragraphs, with the record of how."""
+    """A copy turned into canonical paragraphs, with the record of how.
 
-    witness: str
+    ``witness_id`` names the copy (a catalogue's witness id, or the file name a
+    command line gave); in findings and rows, ``witness`` is always a paragraph
+    index into such a copy.
+    """
+
+    witness_id: str
     source: str
     paragraphs: tuple[Paragraph, ...]
     digests: Digests

@@ -203,12 +203,14 @@ def canonical_paragraphs(blocks: tuple[Block, ...] | list[Block]) -> tuple[Parag
     )
 
 
-def build_document(witness: str, source: str, raw_sha256: str, extraction: Extraction) -> Document:
+def build_document(
+    witness_id: str, source: str, raw_sha256: str, extraction: Extraction
+) -> Document:
     """Assemble a :class:`Document` from an extraction of the capture ``raw_sha256``."""
     paragraphs = canonical_paragraphs(extraction.blocks)
     canonical = "\n".join(p.text for p in paragraphs)
     return Document(
-        witness=witness,
+        witness_id=witness_id,
         source=source,
         paragraphs=paragraphs,
         digests=Digests(
@@ -222,7 +224,7 @@ def build_document(witness: str, source: str, raw_sha256: str, extraction: Extra
 
 
 def document_from_captures(
-    captures: list[Capture], witness: str, format: str | None = None, select: str | None = None
+    captures: list[Capture], witness_id: str, format: str | None = None, select: str | None = None
 ) -> Document:
     """Extract and normalise the pages of one copy into a :class:`Document`."""
     from docwitness.extract import extract
@@ -231,10 +233,10 @@ def document_from_captures(
     if len(captures) == 1:
         capture = captures[0]
         extraction = extract(capture, format=format, select=select)
-        return build_document(witness, capture.source, capture.sha256, extraction)
+        return build_document(witness_id, capture.source, capture.sha256, extraction)
     parts = [extract(c, format=format, select=select) for c in captures]
     # Repeated titles dropped, a paragraph cut by the site's page break joined.
     combined = combine_pages(parts, captures[0].source)
     # Several pages: the raw digest is that of the list of the pages' digests, in order.
     raw = sha256_text("\n".join(c.sha256 for c in captures))
-    return build_document(witness, captures[0].source, raw, combined)
+    return build_document(witness_id, captures[0].source, raw, combined)

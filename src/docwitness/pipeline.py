@@ -184,8 +184,8 @@ def diff(a: str, b: str, *, format_a: str | None = None, format_b: str | None = 
     """Compare two copies directly, ``a`` being the reference. No catalogue needed."""
     ref = load_copy(a, format_a)
     wit = load_copy(b, format_b)
-    if ref.witness == wit.witness:
-        wit = replace(wit, witness=f"{wit.witness} (b)")
+    if ref.witness_id == wit.witness_id:
+        wit = replace(wit, witness_id=f"{wit.witness_id} (b)")
     result = assess(ref, wit)
     return Report(
         document_id="",

@@ -151,7 +151,7 @@ def inspect_document(doc: Document, *, language: str | None = None) -> WitnessRe
     """A report on one copy with no reference: verdict, findings, claims, notes."""
     result = analyse(doc, language)
     return WitnessReport(
-        id=doc.witness,
+        id=doc.witness_id,
         source=doc.source,
         verdict=decide(result.findings, alone=True),
         digests=doc.digests,

@@ -105,7 +105,8 @@ def capture_wayback(
     """Capture the archived page's original bytes, recording the archive's provenance."""
     capture = capture_http(ref.raw_url, options, session, previous, slot, transport="wayback")
     http = capture.http
-    assert http is not None  # capture_http always records its provenance
+    if http is None:  # capture_http always records its provenance; say so if it did not
+        raise CaptureError(ref.raw_url, "no HTTP provenance was recorded for the archived page")
     final = parse_archive_url(http.final_url or ref.raw_url) or ref
     memento = http.header("memento-datetime")
     archive = ArchiveInfo(

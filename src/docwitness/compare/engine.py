@@ -645,7 +645,7 @@ def compare(
     if share < UNRELATED_SHARE and coverage < UNRELATED_COVERAGE:
         findings = [_unrelated(share, coverage, col.covered_w, wit_chars)]
     return WitnessReport(
-        id=witness.witness,
+        id=witness.witness_id,
         source=witness.source,
         verdict=decide(findings),
         role=role,

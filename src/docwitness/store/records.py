@@ -362,7 +362,7 @@ class DerivedRecord:
             warnings=ex.warnings,
         )
         return Document(
-            witness=witness,
+            witness_id=witness,
             source=source,
             paragraphs=paragraphs,
             digests=self.sha256,

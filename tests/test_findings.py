@@ -224,3 +224,50 @@ def test_dropping_one_paragraph_gives_one_finding(
         return
     expected = ("truncation", k, "end") if last else ("missing", k, None)
     assert [(f.kind, f.ref, f.at) for f in report.findings] == [expected]
+
+
+def test_a_split_with_page_numbers_between_its_pieces_is_still_one_split(
+    statement: Document,
+) -> None:
+    """A copy of a printed text keeps the page numbers between the pieces of a paragraph
+    broken by two page breaks: the split is found across them, and they are site text."""
+    paras = [p.raw for p in statement.paragraphs]
+    k = 6
+    long = paras[k]
+    third = len(long) // 3
+    pieces = [long[:third], "- 2 -", long[third : 2 * third], "第3页", long[2 * third :]]
+    wit = doc([*paras[:k], *pieces, *paras[k + 1 :]], "made-split-across-page-numbers")
+    report = compare(statement, wit)
+    substantive = [f for f in report.findings if f.severity == "substantive"]
+    assert substantive == []
+    (split,) = [f for f in report.findings if f.kind == "split"]
+    assert split.ref == k and split.witness == (k, k + 2, k + 4)
+    assert split.detail["mended"] == statement.paragraphs[k].text
+    numbers = [f.rule for f in report.findings if f.kind == "extra"]
+    assert numbers == ["page-number", "page-number"]
+
+
+@pytest.mark.parametrize("mark", ["", "…", " …", "..", "——", "等"])
+def test_a_cut_that_leaves_a_mark_is_one_truncation_inside_the_paragraph(
+    mark: str, statement: Document
+) -> None:
+    """A made copy cut 60 characters into a paragraph, with or without a mark where its
+    text stops: one truncation at the end, placed in that paragraph, and no variant."""
+    paras = [p.raw for p in statement.paragraphs]
+    k = 10
+    cut = statement.paragraphs[k].text[:60]
+    report = compare(statement, doc([*paras[:k], cut + mark], f"made-cut-mark-{len(mark)}"))
+    assert [(f.kind, f.ref, f.offset, f.at) for f in report.findings] == [
+        ("truncation", k, 60, "end")
+    ]
+    if mark.strip():
+        assert mark.strip() in report.findings[0].evidence
+
+
+def test_a_witness_that_ends_on_another_word_is_a_variant_not_a_cut(statement: Document) -> None:
+    paras = [p.raw for p in statement.paragraphs]
+    last = statement.paragraphs[-1].text
+    changed = last[:-6] + "新的结尾。"
+    report = compare(statement, doc([*paras[:-1], changed], "made-other-ending"))
+    kinds = [f.kind for f in report.findings]
+    assert "variant" in kinds and "truncation" not in kinds

@@ -275,6 +275,16 @@ BOILERPLATE: tuple[tuple[str, re.Pattern[str], int], ...] = (
         ),
         40,
     ),
+    # A page number left between the pages of a copy: "- 2 -", "第2页 共3页", "Page 2 of 3".
+    (
+        "page-number",
+        re.compile(
+            r"^(?:[-—–] ?\d{1,4} ?[-—–]|第 ?\d{1,4} ?页(?: ?共 ?\d{1,4} ?页)?"
+            r"|(?:page|стр\.?|страница) ?\d{1,4}(?: (?:of|из) \d{1,4})?|\d{1,4} ?/ ?\d{1,4})$",
+            re.I,
+        ),
+        24,
+    ),
     # A trail of at least three short links: "新闻>滚动>正文", "Home > News > World".
     ("breadcrumb", re.compile(r"^(?:[^>›»\s]{1,12} ?[>›»] ?){2,}[^>›»\s]{1,12}$"), 60),
 )

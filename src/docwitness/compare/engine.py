@@ -35,6 +35,7 @@ The verdict is :func:`docwitness.compare.verdict.decide`'s.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
@@ -109,16 +110,16 @@ class Side:
             return p.raw
         return frame(p.raw.strip(), opening=True).core
 
-    def alignment_texts(self, tag: str) -> list[str]:
-        """The texts the paragraphs are aligned on: each paragraph's core, but site
-        text and framing never pair with anything (each gets a text of its own), nor
-        does a labelled heading echo when the copy has the title itself too."""
+    def aligned(self) -> list[int]:
+        """The paragraphs that take part in the alignment: all but site text and framing,
+        and but a labelled heading echo when the copy has the title itself too. The
+        rest are placed among the links afterwards, so a page number or a running
+        header between the pieces of a split paragraph does not hide the split."""
         plain = {f.core for f in self.frames if f.rule is None}
         return [
-            f"\x00{tag}{i}"
-            if self.boilerplate(i) or (f.rule == "heading-echo" and f.core in plain)
-            else f.core
+            i
             for i, f in enumerate(self.frames)
+            if f.rule is None or (f.rule == "heading-echo" and f.core not in plain)
         ]
 
 
@@ -145,6 +146,7 @@ class _Collation:
         self.covered = 0  # reference characters found in the witness
         self.covered_w = 0  # witness characters found in the reference
         self.beyond: list[tuple[int, int]] = []  # (witness paragraph, characters) past the ref
+        self.cut_marks: list[str] = []  # what the witness has where its text is cut off
 
     def finding(self, kind: str, ref: int | None, **fields: Any) -> None:
         p = self.ref[ref] if ref is not None else None
@@ -243,10 +245,14 @@ class _Collation:
         ops = char_diff(a[a_shift:], b[b_shift:])
         found = spans(ops)
         stop: tuple[int, int] | None = None
-        if last and found and ops[-1][0] < 0 and found[-1].b_start == len(b) - b_shift:
-            # The witness's last text ends where the reference goes on: a cut, not a variant.
+        if last and found and _cut_at_end(found[-1], a[a_shift:], b[b_shift:]):
+            # The witness's last text ends where the reference goes on: a cut, not a
+            # variant, whatever mark the cut left ("…", "——", "等").
             cut = found.pop()
             stop = _locate(a_starts, link.ref, cut.a_start + a_shift)
+            mark = b[cut.b_start + b_shift : cut.b_end + b_shift]
+            if mark:
+                self.cut_marks.append(mark)
         elif (
             last
             and ref_cut
@@ -370,6 +376,27 @@ class _Collation:
         )
 
 
+# A cut may leave a mark where the text stops: punctuation ("…", "——") or a word or
+# two ("等"), never more than this, and the reference goes on for far longer.
+CUT_MARK_MAX = 4
+CUT_MARK_WORDS = 2
+
+
+def _cut_at_end(last: Span, a: str, b: str) -> bool:
+    """Whether the last span of a pair at the witness's end is a cut: it reaches the end
+    of both texts, and what the witness has there (if anything) is only a mark."""
+    if last.a_end != len(a) or last.b_end != len(b) or last.a_start == last.a_end:
+        return False
+    mark = b[last.b_start : last.b_end]
+    if not mark:
+        return True
+    dropped = last.a_end - last.a_start
+    short = len(mark) <= CUT_MARK_WORDS or (
+        len(mark) <= CUT_MARK_MAX and not any(ch.isalnum() for ch in mark)
+    )
+    return short and dropped >= max(20, 5 * len(mark))
+
+
 def _pieces(link: Link) -> list[tuple[int, int]]:
     """(ref, witness) index pairs over the pieces of a split or merge."""
     if link.kind == "split":
@@ -398,14 +425,43 @@ def _locate(starts: list[int], indexes: tuple[int, ...], pos: int) -> tuple[int,
 # --------------------------------------------------------------------------- alignment passes
 
 
-def _pair_similar(links: list[Link], ref: Side, wit: Side) -> tuple[list[Link], list[str]]:
+def _with_boilerplate(links: list[Link], ref_bp: list[int], wit_bp: list[int]) -> list[Link]:
+    """The alignment's links with the paragraphs it left out (site text, framing) put
+    back where they stand: each after the link holding the paragraph before it, in its
+    own document."""
+    if not ref_bp and not wit_bp:
+        return links
+    ref_at = {i: k for k, x in enumerate(links) for i in x.ref}
+    wit_at = {j: k for k, x in enumerate(links) for j in x.witness}
+    ref_keys, wit_keys = sorted(ref_at), sorted(wit_at)
+    after: dict[int, list[Link]] = {}
+
+    def anchor(keys: list[int], at: dict[int, int], index: int) -> int:
+        n = bisect_left(keys, index)
+        return at[keys[n - 1]] if n else -1
+
+    for i in ref_bp:
+        after.setdefault(anchor(ref_keys, ref_at, i), []).append(Link("missing", (i,)))
+    for j in wit_bp:
+        after.setdefault(anchor(wit_keys, wit_at, j), []).append(Link("extra", (), (j,)))
+    out = list(after.get(-1, []))
+    for k, x in enumerate(links):
+        out.append(x)
+        out.extend(after.get(k, []))
+    return out
+
+
+def _pair_similar(
+    links: list[Link], ref: Side, wit: Side, ref_aligned: set[int], wit_aligned: set[int]
+) -> tuple[list[Link], list[str]]:
     """Paragraphs left missing on one side and extra on the other, paired by similarity
     anywhere in the document: in the same gap they are one paragraph changed (``pair``),
-    elsewhere one paragraph moved and edited (``moved``)."""
+    elsewhere one paragraph moved and edited (``moved``). Site text and framing are
+    never paired."""
     missing = [(k, x.ref[0]) for k, x in enumerate(links) if x.kind == "missing"]
     extra = [(k, x.witness[0]) for k, x in enumerate(links) if x.kind == "extra"]
-    missing = [(k, i) for k, i in missing if not ref.boilerplate(i)]
-    extra = [(k, j) for k, j in extra if not wit.boilerplate(j)]
+    missing = [(k, i) for k, i in missing if i in ref_aligned]
+    extra = [(k, j) for k, j in extra if j in wit_aligned]
     if not missing or not extra:
         return links, []
     limits: list[str] = []
@@ -489,8 +545,17 @@ def compare(
     r = ref_side or side(reference)
     w = wit_side or side(witness)
     ref, wit = r.paragraphs, w.paragraphs
-    alignment = align(r.alignment_texts("r"), w.alignment_texts("w"))
-    links, similar_limits = _pair_similar(list(alignment.links), r, w)
+    rs, ws = r.aligned(), w.aligned()
+    alignment = align([r.core(i) for i in rs], [w.core(j) for j in ws])
+    links = _with_boilerplate(
+        [
+            Link(x.kind, tuple(rs[i] for i in x.ref), tuple(ws[j] for j in x.witness))
+            for x in alignment.links
+        ],
+        sorted(set(range(len(ref))) - set(rs)),
+        sorted(set(range(len(wit))) - set(ws)),
+    )
+    links, similar_limits = _pair_similar(links, r, w, set(rs), set(ws))
     limits = (*alignment.limits, *similar_limits)
     ref_echo, wit_echo = _echoes(links, r, w)
 
@@ -607,7 +672,7 @@ def compare(
     total = sum(len(r.core(i)) for i in ref_body)
     coverage = round(col.covered / total, 6) if total else 1.0
     findings = col.findings
-    cut_evidence = [text for rule, text in glued if rule in _CUT_PIECES]
+    cut_evidence = [text for rule, text in glued if rule in _CUT_PIECES] + col.cut_marks
     if stop is not None or substantive_tail:
         at, offset = stop if stop is not None else (tail[0], 0)
         last_w = links[last].witness[-1] if last >= 0 else None

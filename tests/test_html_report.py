@@ -450,3 +450,60 @@ def test_cite_block_names_the_origin_of_a_local_copy(tmp_path: Path) -> None:
     origin = "https://www.yunbaogao.cn/report/index/report?reportId=11_1036"
     assert f'<dt>URL</dt><dd><a class="dw-url" href="{origin}"' in page
     assert "<dt>Held as</dt><dd>" in page and "yunbaogao-11_1036-preview.md" in page
+
+
+def test_the_page_says_where_a_copy_begins_and_what_its_framing_claims(tmp_path: Path) -> None:
+    """A made repost that begins at point 四 under a date-and-source line: the page
+    marks where it begins, and shows the time and source the line claims."""
+    import made_classes
+
+    from docwitness import pipeline
+
+    pair = made_classes.begins_late(tmp_path)
+    page = render(pipeline.diff(str(pair.ref), str(pair.wit)), "html")
+    assert "✂ The copy begins here: begins at point 四" in page
+    assert "claims: 2017-07-05 05:42:41, source 新华网" in page
+    # The witness does not stop early: no "stops here" mark.
+    assert "The copy stops here" not in page
+
+
+def test_a_copy_of_another_document_is_listed_first(tmp_path: Path) -> None:
+    """In a collation, an unrelated copy heads the list of witnesses."""
+    import made_classes
+
+    from docwitness import pipeline
+
+    mixer = made_classes.mixer(tmp_path)
+    catalogue = tmp_path / "made.toml"
+    catalogue.write_text(
+        f"""
+[document]
+id = "made-statement"
+title = "made"
+language = "zh"
+reference = "made-statement"
+
+[[witness]]
+id = "made-statement"
+role = "mirror"
+path = "{mixer.ref.name}"
+
+[[witness]]
+id = "made-copy"
+role = "mirror"
+path = "{mixer.ref.name}"
+
+[[witness]]
+id = "made-mixer"
+role = "aggregator"
+path = "{mixer.wit.name}"
+""",
+        encoding="utf-8",
+    )
+    store = tmp_path / "snapshots"
+    pipeline.fetch([catalogue], store)
+    (report,) = pipeline.collate([catalogue], store)
+    assert [w.id for w in report.witnesses][0] == "made-mixer"
+    assert report.witnesses[0].verdict == "unrelated"
+    page = render(report, "html")
+    assert page.index("made-mixer") < page.index("made-copy")

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from docwitness import TOOL_NAME, __version__
 from docwitness.model import AlignedRow, Digests, Finding, Report, WitnessReport
 from docwitness.report import REPORTERS
+from docwitness.report.text import claims_line
 
 # Everything is refused except inline styles; an escaping bug then still runs
 # nothing and fetches nothing, and shows up as a console error in the tests.
@@ -62,6 +63,7 @@ font-weight:600;color:#fff;background:var(--muted)}
 .dw-v-identical,.dw-v-equivalent,.dw-v-complete{background:var(--good)}
 .dw-v-variant{background:var(--warn)}.dw-v-truncated{background:var(--bad)}
 .dw-reason{color:var(--bad);font-size:.85rem}.dw-note{color:var(--warn);margin:.2rem 0}
+.dw-claims{margin:.2rem 0;font-size:.9rem}
 .dw-reference,.dw-witness{border:1px solid var(--line);border-radius:6px;padding:1rem 1.2rem;
 margin:1.2rem 0}
 .dw-text{overflow-wrap:anywhere;white-space:normal}
@@ -267,8 +269,19 @@ def _findings(wi: int, findings: Iterable[Finding]) -> str:
     )
 
 
-def _truncation(w: WitnessReport) -> Finding | None:
-    return next((f for f in w.findings if f.kind == "truncation"), None)
+def _truncation(w: WitnessReport, at: str = "end") -> Finding | None:
+    """The witness's first truncation that stops it (at its end, or at a missing page);
+    with ``at="start"``, the one that says where it begins late."""
+    places = ("start",) if at == "start" else ("end", "gap", None)
+    return next((f for f in w.findings if f.kind == "truncation" and f.at in places), None)
+
+
+def _begins_row(cut: Finding, cols: int) -> str:
+    said = cut.detail.get("description") or (cut.evidence[0] if cut.evidence else "")
+    return (
+        f'<tr class="dw-cut-row"><td colspan="{cols}">✂ The copy begins here: '
+        f"{esc(said)}.</td></tr>"
+    )
 
 
 def _cut_row(cut: Finding, cols: int, coverage: float | None) -> str:
@@ -316,7 +329,11 @@ def _side_by_side(wi: int, w: WitnessReport, with_reference: bool) -> str:
         if i is not None
     }
     out: list[str] = []
+    begins = _truncation(w, "start")
     for row, (opened, point) in zip(w.rows, _row_points(w.rows), strict=True):
+        if begins is not None and row.witness and begins.witness in row.witness:
+            out.append(_begins_row(begins, cols))
+            begins = None
         stops_here = pending is not None and (
             pending.ref in row.ref if pending.ref is not None else pending.witness in row.witness
         )
@@ -377,6 +394,8 @@ def _formal(w: WitnessReport, show: bool) -> str:
 
 def _witness(report: Report, wi: int, w: WitnessReport, show_formal: bool) -> str:
     subst, formal = _counts(w)
+    said = claims_line(w)
+    claims = f'<p class="dw-claims">{esc(said)}</p>' if said else ""
     notes = "".join(f'<p class="dw-note">{esc(n)}</p>' for n in w.notes)
     if w.degraded:
         notes += '<p class="dw-note">Degraded: a limit was applied to this comparison.</p>'
@@ -384,7 +403,7 @@ def _witness(report: Report, wi: int, w: WitnessReport, show_formal: bool) -> st
         f'<section class="dw-witness" id="w{wi}"><h3>{esc(w.id)} {_verdict(w.verdict)}</h3>'
         f'<p class="dw-meta">{esc(w.role) + " · " if w.role else ""}{link(w.source)} · '
         f"coverage {_pct(w.coverage)} · {subst} substantive, {formal} formal, "
-        f"{len(w.formal)} normalised</p>{notes}"
+        f"{len(w.formal)} normalised</p>{claims}{notes}"
     )
     if w.verdict == "unavailable":
         body = f'<p class="dw-reason">Unavailable: {esc(w.reason or "no reason given")}</p>'

@@ -456,7 +456,6 @@ def test_the_page_says_where_a_copy_begins_and_what_its_framing_claims(tmp_path:
     """A made repost that begins at point 四 under a date-and-source line: the page
     marks where it begins, and shows the time and source the line claims."""
     import made_classes
-
     from docwitness import pipeline
 
     pair = made_classes.begins_late(tmp_path)
@@ -470,7 +469,6 @@ def test_the_page_says_where_a_copy_begins_and_what_its_framing_claims(tmp_path:
 def test_a_copy_of_another_document_is_listed_first(tmp_path: Path) -> None:
     """In a collation, an unrelated copy heads the list of witnesses."""
     import made_classes
-
     from docwitness import pipeline
 
     mixer = made_classes.mixer(tmp_path)
@@ -503,7 +501,7 @@ path = "{mixer.wit.name}"
     store = tmp_path / "snapshots"
     pipeline.fetch([catalogue], store)
     (report,) = pipeline.collate([catalogue], store)
-    assert [w.id for w in report.witnesses][0] == "made-mixer"
+    assert report.witnesses[0].id == "made-mixer"
     assert report.witnesses[0].verdict == "unrelated"
     page = render(report, "html")
     assert page.index("made-mixer") < page.index("made-copy")

@@ -81,3 +81,53 @@ url = "{lying}"
     (flag,) = [f for f in page_report.findings if f.kind == "encoding"]
     assert flag.rule == "charset-disagreement" and flag.severity == "formal"
     assert "header=iso-8859-1" in flag.evidence[0]
+
+
+def test_a_reference_most_copies_are_unrelated_to_is_set_aside(tmp_path: Path) -> None:
+    """The most complete copy is an SEO page that only mixes two of the statement's
+    paragraphs among other news: the two real copies, both cut off, are unrelated to
+    it, so it is set aside and the longer real copy is the reference."""
+    import shutil
+
+    import made_classes
+
+    mixer = made_classes.mixer(tmp_path)
+    shutil.copy(made.SEED, tmp_path / "seed.md")
+    shutil.copy(made_classes.real_wikisource(), tmp_path / "wikisource-excerpt.txt")
+    catalogue = tmp_path / "made.toml"
+    catalogue.write_text(
+        f"""
+[document]
+id = "made-statement"
+title = "made"
+language = "zh"
+
+[[witness]]
+id = "made-seo-mixer"
+role = "aggregator"
+path = "{mixer.wit.name}"
+
+[[witness]]
+id = "seed"
+role = "aggregator"
+path = "seed.md"
+
+[[witness]]
+id = "wikisource-excerpt"
+role = "community"
+path = "wikisource-excerpt.txt"
+""",
+        encoding="utf-8",
+    )
+    store = tmp_path / "snapshots"
+    pipeline.fetch([catalogue], store)
+    (report,) = pipeline.collate([catalogue], store)
+    assert report.reference is not None and report.reference.id == "seed"
+    assert "set aside as the reference" in report.reference.chosen_because
+    assert "made-seo-mixer" in report.reference.chosen_because
+    verdicts = {w.id: w.verdict for w in report.witnesses}
+    assert verdicts == {
+        "made-seo-mixer": "unrelated",
+        "seed": "truncated",
+        "wikisource-excerpt": "truncated",
+    }

@@ -228,11 +228,18 @@ def load_latest(store: Store, doc: DocumentSpec) -> list[Loaded]:
     return out
 
 
+MOST_COMPLETE = "no official witness is available; the most complete copy"
+
+
 def choose_reference(
-    doc: DocumentSpec, loaded: list[Loaded], language: str | None = None
+    doc: DocumentSpec,
+    loaded: list[Loaded],
+    language: str | None = None,
+    set_aside: frozenset[str] = frozenset(),
 ) -> tuple[Loaded, str] | None:
     """The catalogue's ``reference`` if available, else the first available official
-    witness, else the most complete copy; with the reason, said in the report."""
+    witness, else the most complete copy; with the reason, said in the report.
+    Witnesses in ``set_aside`` are not chosen as the most complete copy."""
     from docwitness.single_copy import inspect_document
 
     available = [
@@ -255,16 +262,14 @@ def choose_reference(
         whole = inspect_document(document, language=language).verdict != Verdict.TRUNCATED
         return whole, document.length
 
+    candidates = [x for x in available if x.spec.id not in set_aside] or available
     # Each copy is inspected once; the winner's score is the one its reason quotes.
     (whole, length), best = max(
-        ((completeness(x.document), x) for x in available if x.document is not None),
+        ((completeness(x.document), x) for x in candidates if x.document is not None),
         key=lambda pair: pair[0],
     )
     state = "not judged truncated" if whole else "itself truncated: no complete copy is available"
-    return best, (
-        f"no official witness is available; the most complete copy "
-        f"({length} canonical characters, {state})"
-    )
+    return best, f"{MOST_COMPLETE} ({length} canonical characters, {state})"
 
 
 def gap_findings(document: Document, entry: HistoryEntry | None) -> list[Finding]:
@@ -310,12 +315,58 @@ def archive_metadata(entry: HistoryEntry | None) -> dict[str, str]:
 
 
 def collate_document(store: Store, doc: DocumentSpec) -> Report:
-    """Every witness's latest snapshot compared with the document's reference."""
+    """Every witness's latest snapshot compared with the document's reference.
 
+    When the reference is only the most complete copy, and most of the other copies
+    turn out unrelated to it, it is the odd one out (an SEO page longer than the
+    statement, say): it is set aside and the next most complete copy is the
+    reference, and the report says so.
+    """
+    loaded = load_latest(store, doc)
+    set_aside: frozenset[str] = frozenset()
+    while True:
+        chosen = choose_reference(doc, loaded, doc.language, set_aside)
+        reference, reports = _against(doc, loaded, chosen)
+        odd = chosen is not None and _odd_one_out(chosen, reports)
+        if chosen is None or not odd or len(set_aside) + 2 >= len(reports):
+            break
+        set_aside |= {chosen[0].spec.id}
+    if reference is not None and set_aside:
+        reference = replace(
+            reference,
+            chosen_because=reference.chosen_because
+            + "; set aside as the reference, most of the other copies being unrelated to it: "
+            + ", ".join(sorted(set_aside)),
+        )
+    # A copy of another document is what a reader must see first.
+    reports.sort(key=lambda w: w.verdict != Verdict.UNRELATED)
+    return Report(
+        document_id=doc.id,
+        document_title=doc.title,
+        reference=reference,
+        witnesses=tuple(reports),
+        profile=PROFILE.id,
+        kind="collation",
+    )
+
+
+def _odd_one_out(chosen: tuple[Loaded, str], reports: list[WitnessReport]) -> bool:
+    """Whether a reference chosen as the most complete copy is unrelated to most of the
+    copies compared with it (at least two)."""
+    if not chosen[1].startswith(MOST_COMPLETE):
+        return False  # named in the catalogue, or official: kept whatever it shows
+    compared = [w for w in reports if w.id != chosen[0].spec.id and w.coverage is not None]
+    compared = [w for w in compared if w.verdict not in (Verdict.UNAVAILABLE, Verdict.UNRELIABLE)]
+    unrelated = sum(w.verdict == Verdict.UNRELATED for w in compared)
+    return len(compared) >= 2 and 2 * unrelated > len(compared)
+
+
+def _against(
+    doc: DocumentSpec, loaded: list[Loaded], chosen: tuple[Loaded, str] | None
+) -> tuple[ReferenceInfo | None, list[WitnessReport]]:
+    """The reference's description and every witness's report against it."""
     from docwitness.single_copy import analyse
 
-    loaded = load_latest(store, doc)
-    chosen = choose_reference(doc, loaded, doc.language)
     reports: list[WitnessReport] = []
     reference: ReferenceInfo | None = None
     ref_doc: Document | None = None
@@ -362,16 +413,7 @@ def collate_document(store: Store, doc: DocumentSpec) -> Report:
             findings = r.findings + tuple(gaps)
             r = replace(r, findings=findings, verdict=decide(findings, alone=alone))
         reports.append(replace(r, captured=captured, metadata=meta))
-    # A copy of another document is what a reader must see first.
-    reports.sort(key=lambda w: w.verdict != Verdict.UNRELATED)
-    return Report(
-        document_id=doc.id,
-        document_title=doc.title,
-        reference=reference,
-        witnesses=tuple(reports),
-        profile=PROFILE.id,
-        kind="collation",
-    )
+    return reference, reports
 
 
 def change_findings(store: Store, doc: DocumentSpec, result: FetchResult) -> list[Finding]:

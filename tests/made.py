@@ -61,3 +61,21 @@ def write_made(
         raw = b"\xef\xbb\xbf" + raw
     path.write_bytes(raw)
     return path
+
+
+def write_catalogue(
+    directory: Path,
+    witnesses: list[tuple[str, str, str]],
+    *,
+    reference: str | None = None,
+    name: str = "made-catalogue.toml",
+) -> Path:
+    """A made catalogue of local witnesses, each (id, role, path relative to ``directory``)."""
+    lines = ['[document]', 'id = "made-statement"', 'title = "made"', 'language = "zh"']
+    if reference:
+        lines.append(f'reference = "{reference}"')
+    for wid, role, path in witnesses:
+        lines += ["", "[[witness]]", f'id = "{wid}"', f'role = "{role}"', f'path = "{path}"']
+    catalogue = directory / name
+    catalogue.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return catalogue

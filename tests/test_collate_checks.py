@@ -94,30 +94,13 @@ def test_a_reference_most_copies_are_unrelated_to_is_set_aside(tmp_path: Path) -
     mixer = made_classes.mixer(tmp_path)
     shutil.copy(made.SEED, tmp_path / "seed.md")
     shutil.copy(made_classes.real_wikisource(), tmp_path / "wikisource-excerpt.txt")
-    catalogue = tmp_path / "made.toml"
-    catalogue.write_text(
-        f"""
-[document]
-id = "made-statement"
-title = "made"
-language = "zh"
-
-[[witness]]
-id = "made-seo-mixer"
-role = "aggregator"
-path = "{mixer.wit.name}"
-
-[[witness]]
-id = "seed"
-role = "aggregator"
-path = "seed.md"
-
-[[witness]]
-id = "wikisource-excerpt"
-role = "community"
-path = "wikisource-excerpt.txt"
-""",
-        encoding="utf-8",
+    catalogue = made.write_catalogue(
+        tmp_path,
+        [
+            ("made-seo-mixer", "aggregator", mixer.wit.name),
+            ("seed", "aggregator", "seed.md"),
+            ("wikisource-excerpt", "community", "wikisource-excerpt.txt"),
+        ],
     )
     store = tmp_path / "snapshots"
     pipeline.fetch([catalogue], store)

@@ -472,31 +472,14 @@ def test_a_copy_of_another_document_is_listed_first(tmp_path: Path) -> None:
     from docwitness import pipeline
 
     mixer = made_classes.mixer(tmp_path)
-    catalogue = tmp_path / "made.toml"
-    catalogue.write_text(
-        f"""
-[document]
-id = "made-statement"
-title = "made"
-language = "zh"
-reference = "made-statement"
-
-[[witness]]
-id = "made-statement"
-role = "mirror"
-path = "{mixer.ref.name}"
-
-[[witness]]
-id = "made-copy"
-role = "mirror"
-path = "{mixer.ref.name}"
-
-[[witness]]
-id = "made-mixer"
-role = "aggregator"
-path = "{mixer.wit.name}"
-""",
-        encoding="utf-8",
+    catalogue = made.write_catalogue(
+        tmp_path,
+        [
+            ("made-statement", "mirror", mixer.ref.name),
+            ("made-copy", "mirror", mixer.ref.name),
+            ("made-mixer", "aggregator", mixer.wit.name),
+        ],
+        reference="made-statement",
     )
     store = tmp_path / "snapshots"
     pipeline.fetch([catalogue], store)

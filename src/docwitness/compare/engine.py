@@ -215,8 +215,8 @@ class _Collation:
             self.equal(link.ref[0], link.witness[0])
             return None
         a_shift = b_shift = 0
-        kind = link.kind if link.kind in ("split", "merge", "moved") else "variant"
-        if link.kind in ("pair", "moved") and rps[0].marker != wps[0].marker:
+        numbered = link.kind in ("pair", "moved") and rps[0].marker != wps[0].marker
+        if numbered:
             rp, wp = rps[0], wps[0]
             self.finding(
                 "numbering",
@@ -238,8 +238,6 @@ class _Collation:
                 b_shift += 1
             self.covered += a_shift
             self.covered_w += b_shift
-            if kind == "variant":
-                kind = "numbering"
         if link.kind in ("split", "merge"):
             self._join_finding(link)
         ops = char_diff(a[a_shift:], b[b_shift:])
@@ -265,18 +263,21 @@ class _Collation:
             self.beyond.append((link.witness[-1], past.b_end - past.b_start))
         # Two scripts can only differ where one copy is written in Traditional at all.
         scripts = any(to_simplified(p.raw) != p.raw for p in (*rps, *wps))
+        varied = False
         for s in found:
             if scripts and self._script(a, b, s, a_shift, b_shift):
                 self.covered += s.a_end - s.a_start
                 self.covered_w += s.b_end - s.b_start
                 continue
-            if kind in ("variant", "numbering") or link.kind == "pair":
-                kind = "variant"
+            varied = True
             self._variant(a, b, s, a_shift, b_shift, a_starts, b_starts, link)
-        if kind == "numbering" and not found:
-            kind = "numbering"
-        elif kind == "variant" and not any(f.kind == "variant" for f in self._since(link)):
-            kind = "formal"  # every span was one reading in two scripts
+        if varied or (stop is not None and link.kind == "pair"):
+            kind = "variant"
+        elif link.kind == "pair":
+            # Equal but for the numbering, or for spans that are one reading in two scripts.
+            kind = "numbering" if numbered else "formal"
+        else:
+            kind = link.kind
         same = sum(len(t) for op, t in ops if op == 0)
         self.covered += same
         self.covered_w += same
@@ -292,17 +293,6 @@ class _Collation:
             )
         )
         return stop
-
-    def _since(self, link: Link) -> list[Finding]:
-        """The findings made so far about the witness paragraphs of ``link``."""
-        mine = set(link.witness)
-        out = []
-        for f in reversed(self.findings):
-            ws = f.witness if isinstance(f.witness, tuple) else (f.witness,)
-            if not mine & set(ws):
-                break
-            out.append(f)
-        return out
 
     def _script(self, a: str, b: str, s: Span, a_shift: int, b_shift: int) -> bool:
         """Whether span ``s`` is one reading in two scripts (read with a little context,

@@ -379,7 +379,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Case], Result
     def run(c: Case) -> Result:
         if c.name not in done:
             folder = root / c.name
-            folder.mkdir()
+            folder.mkdir(exist_ok=True)
             pair = c.builder(folder)
             done[c.name] = diff(pair.ref, pair.wit, folder / "report.json", "--show-formal")
         return done[c.name]
@@ -435,7 +435,7 @@ def test_made_copies_are_what_they_say(tmp_path: Path) -> None:
         if "wikisource" in name or name == "reference-cut-off":
             continue  # these need the real text; the cases test them
         folder = tmp_path / name
-        folder.mkdir()
+        folder.mkdir(exist_ok=True)
         pair = build(folder)
         assert pair.wit.name.startswith("made-"), name
         assert pair.ref in real or pair.ref.name.startswith("made-"), name

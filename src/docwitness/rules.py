@@ -15,6 +15,7 @@ boilerplate in the other (:func:`boilerplate_rule`).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -297,7 +298,9 @@ _PROSE_MIN = 24
 _ROWS = {name: (pattern, n) for name, pattern, n in BOILERPLATE}
 _LINK, _LINK_MAX = _ROWS["link-back"]
 _COPYRIGHT, _COPYRIGHT_MAX = _ROWS["copyright"]
-_COPYRIGHT_HINTS = ("©", "版权", "copyright", "rights reserved", "права защищены")
+# Words one of which every copyright notice holds (as written: the row's pattern then
+# reads the notice case-insensitively).
+_COPYRIGHT_HINTS = ("©", "版权", "opyright", "OPYRIGHT", "ights reserved", "IGHTS RESERVED", "рава")
 
 
 def boilerplate_rule(text: str) -> str | None:
@@ -317,8 +320,7 @@ def boilerplate_rule(text: str) -> str | None:
         # copyright notice ("Copyright © Xinhua. All rights reserved.").
         if "http" in text and len(text) <= _LINK_MAX and _LINK.search(text):
             return "link-back"
-        lowered = text.lower()
-        if len(text) <= _COPYRIGHT_MAX and any(hint in lowered for hint in _COPYRIGHT_HINTS):
+        if len(text) <= _COPYRIGHT_MAX and any(hint in text for hint in _COPYRIGHT_HINTS):
             return "copyright" if _COPYRIGHT.search(text) else None
         return None
     if cut_off_marker(text) is not None:
@@ -456,6 +458,13 @@ _LABEL_ENDS = (")", "）", "】", "]", ":", "：")
 
 def frame(text: str, *, opening: bool = False) -> Frame:
     """The framing of one paragraph; ``opening`` when it is among the body's first few."""
+    return _frame(text, opening)
+
+
+# Copies of one document share most of their paragraphs, and a collation reads the
+# same reference against every witness: each paragraph's framing is worked out once.
+@functools.lru_cache(maxsize=16_384)
+def _frame(text: str, opening: bool) -> Frame:
     rule = boilerplate_rule(text)
     if rule is not None and rule != "heading-echo":
         return Frame(rule, text)

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
@@ -147,6 +147,25 @@ class _Collation:
         self.covered_w = 0  # witness characters found in the reference
         self.beyond: list[tuple[int, int]] = []  # (witness paragraph, characters) past the ref
         self.cut_marks: list[str] = []  # what the witness has where its text is cut off
+        self.point: str | None = None  # the outline point of the last row
+
+    def row(
+        self,
+        kind: str,
+        ref: tuple[int, ...],
+        witness: tuple[int, ...],
+        ref_text: str,
+        witness_text: str,
+        ops: tuple[tuple[int, str], ...],
+        boilerplate: bool = False,
+    ) -> None:
+        """A row of the side-by-side view, in the reference's outline point; a row with
+        no reference paragraph stands in the point of the row before it."""
+        if ref:
+            self.point = self.ref[ref[0]].point
+        self.rows.append(
+            AlignedRow(kind, ref, witness, ref_text, witness_text, ops, boilerplate, self.point)
+        )
 
     def finding(self, kind: str, ref: int | None, **fields: Any) -> None:
         p = self.ref[ref] if ref is not None else None
@@ -200,7 +219,7 @@ class _Collation:
         if raw_differs:
             self.formal_difference(link, equal=True)
         kind = "formal" if raw_differs else "equal"
-        self.rows.append(AlignedRow(kind, (i,), (j,), core, core, ((0, core),)))
+        self.row(kind, (i,), (j,), core, core, ((0, core),))
 
     def content(
         self, link: Link, last: bool, ref_cut: bool
@@ -282,16 +301,8 @@ class _Collation:
         self.covered += same
         self.covered_w += same
         self.formal_difference(link, equal=False, scripts=scripts)
-        self.rows.append(
-            AlignedRow(
-                kind,
-                link.ref,
-                link.witness,
-                a,
-                b,
-                display_ops(ops if not (a_shift or b_shift) else char_diff(a, b)),
-            )
-        )
+        shown = display_ops(ops if not (a_shift or b_shift) else char_diff(a, b))
+        self.row(kind, link.ref, link.witness, a, b, shown)
         return stop
 
     def _script(self, a: str, b: str, s: Span, a_shift: int, b_shift: int) -> bool:
@@ -606,9 +617,7 @@ def compare(
             if r.core(i) == w.core(j):
                 col.covered += len(r.core(i))
                 col.covered_w += len(r.core(i))
-                col.rows.append(
-                    AlignedRow("moved", (i,), (j,), r.core(i), w.core(j), ((0, r.core(i)),))
-                )
+                col.row("moved", (i,), (j,), r.core(i), w.core(j), ((0, r.core(i)),))
             else:
                 col.content(link, False, False)
         elif link.kind == "missing":
@@ -627,11 +636,7 @@ def compare(
                     rule=rule or "unaligned",
                     evidence=(ref[i].text[:EXCERPT],),
                 )
-            col.rows.append(
-                AlignedRow(
-                    "missing", (i,), (), ref[i].text, "", ((-1, ref[i].text),), rule is not None
-                )
-            )
+            col.row("missing", (i,), (), ref[i].text, "", ((-1, ref[i].text),), rule is not None)
         else:  # extra
             j = link.witness[0]
             rule = wit_rule(j)
@@ -649,11 +654,7 @@ def compare(
                     evidence=(wit[j].text[:EXCERPT],),
                     detail={"after": follows},
                 )
-            col.rows.append(
-                AlignedRow(
-                    "extra", (), (j,), "", wit[j].text, ((1, wit[j].text),), rule is not None
-                )
-            )
+            col.row("extra", (), (j,), "", wit[j].text, ((1, wit[j].text),), rule is not None)
         if link.ref:
             follows = link.ref[-1]
         if k == last:
@@ -712,7 +713,7 @@ def compare(
         notes=tuple(notes),
         metadata=dict(witness.extraction.metadata),
         paragraphs=len(wit),
-        rows=tuple(_with_points(col.rows, ref)),
+        rows=tuple(col.rows),
     )
 
 
@@ -871,18 +872,6 @@ def _unrelated(share: float, coverage: float, aligned: int, chars: int) -> Findi
             "coverage_min": UNRELATED_COVERAGE,
         },
     )
-
-
-def _with_points(rows: Sequence[AlignedRow], ref: Sequence[Paragraph]) -> list[AlignedRow]:
-    """Each row with the reference's outline point; a witness-only row stands in the
-    point of the row before it."""
-    out: list[AlignedRow] = []
-    point: str | None = None
-    for row in rows:
-        if row.ref:
-            point = ref[row.ref[0]].point
-        out.append(replace(row, point=point))
-    return out
 
 
 __all__ = ["SEVERITY", "Ops", "Side", "compare", "side"]

@@ -267,12 +267,13 @@ BOILERPLATE: tuple[tuple[str, re.Pattern[str], int], ...] = (
     # A site's name or tagline printed in the article's column.
     (
         "site-name",
+        # Case is ignored in the Latin and Cyrillic parts only: ignoring it across the
+        # CJK ranges costs milliseconds at every start.
         re.compile(
             r"^[\u4e00-\u9fff]{2,10}[,]?自由的[\u4e00-\u9fff]{2,10}$"
-            r"|^(?:from )?wiki(?:source|pedia)(?:, the free (?:library|encyclopedia))?$"
-            r"|^материал из (?:викитеки|википедии)"
-            r"|^[\u4e00-\u9fff]{2,8}(?:网|网站|文库|百科|新闻网|在线)$",
-            re.I,
+            r"|^(?i:(?:from )?wiki(?:source|pedia)(?:, the free (?:library|encyclopedia))?)$"
+            r"|^(?i:материал из (?:викитеки|википедии))"
+            r"|^[\u4e00-\u9fff]{2,8}(?:网|网站|文库|百科|新闻网|在线)$"
         ),
         40,
     ),
@@ -532,7 +533,7 @@ def cut_tail(text: str) -> tuple[str, list[tuple[str, str]]]:
 # (rule name, pattern at the start of a paragraph) for the dateline a wire copy
 # opens with: "新华社莫斯科7月4日电", "中评社北京7月5日电/", "МОСКВА, 4 июля. /ТАСС/".
 DATELINES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("dateline-zh", re.compile(r"^(?P<dateline>" + _DATELINE_ZH + ")")),
+    ("dateline-zh", DATELINE),
     ("dateline-ru", re.compile(r"^[А-ЯЁ][А-ЯЁ -]{2,30}, \d{1,2} [а-яё]+\.? ?/[^/]{2,20}/")),
     (
         "dateline-en",
@@ -569,7 +570,7 @@ def dateline(text: str) -> tuple[str, str] | None:
     for name, pattern in DATELINES:
         m = pattern.match(text)
         if m:
-            return name, m.group(0)
+            return name, m.group("dateline") if "dateline" in pattern.groupindex else m.group(0)
     return None
 
 

@@ -266,6 +266,21 @@ def test_no_article_text_is_an_error() -> None:
         ("2017-07-05 06:56", {"date": "2017-07-05 06:56"}),
         ("（完）", {}),
         ("上一页 1 2 3 下一页", {"pager": "yes"}),
+        # Portal lines seen around reposts: labelled dates, counts, type size, print.
+        (
+            "发布时间：2017-07-05 05:42:41  来源：新华网  作者：",
+            {"date": "2017-07-05 05:42:41", "source": "新华网"},
+        ),
+        (
+            "2017-07-05 05:42:41 来源：新华网 【字号 大 中 小】 浏览次数：1234",
+            {"date": "2017-07-05 05:42:41", "source": "新华网"},
+        ),
+        ("【字体：大 中 小】【打印】【关闭】", {}),
+        (
+            "2017-07-05 05:42 中国新闻网 我要评论",
+            {"date": "2017-07-05 05:42", "source": "中国新闻网"},
+        ),
+        ("文章来源：新华网 发布日期：2017-07-05", {"source": "新华网", "date": "2017-07-05"}),
         # Not framing: the document's own words, or a date line that may be its own.
         ("2017年7月4日", None),
         ("双方认为，来源：新华网的报道", None),

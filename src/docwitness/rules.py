@@ -363,33 +363,47 @@ END_MARK = re.compile(r"\s*(?P<label>[（(【\[]\s*[完終终]\s*[）)】\]])\s*
 
 _DATE = r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?"
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?"
+_DATE_TIME = re.compile(rf"{_DATE}(?:\s*{_TIME})?")
 _FIELD_NAMES = {
     "来源": "source",
     "來源": "source",
+    "本文来源": "source",
+    "文章来源": "source",
     "稿源": "source",
     "出处": "source",
     "责任编辑": "editor",
     "責任編輯": "editor",
     "编辑": "editor",
     "編輯": "editor",
+    "校对": "editor",
+    "校對": "editor",
     "作者": "author",
     "记者": "author",
     "記者": "author",
     "发布时间": "date",
     "發佈時間": "date",
+    "发布日期": "date",
+    "發佈日期": "date",
+    "日期": "date",
     "时间": "date",
     "時間": "date",
 }
+_NAMES = "|".join(sorted(_FIELD_NAMES, key=len, reverse=True))
+# A field's value runs to the next space or bracket, or to the next field's name:
+# canonical text keeps no space between Chinese words ("编辑:王某校对:李某").
 _FIELD = re.compile(
-    r"[\[【(（]?\s*(?P<name>" + "|".join(sorted(_FIELD_NAMES, key=len, reverse=True)) + r")"
-    r"\s*[:：]\s*(?P<value>[^\s\]】)）]*)\s*[\]】)）]?"
+    r"[\[【(（]?\s*(?P<name>" + _NAMES + r")\s*[:：]\s*"
+    r"(?P<value>(?:(?!(?:" + _NAMES + r")\s*[:：])[^\s\[\]【】()（）])*)\s*[\]】)）]?"
 )
-# Chrome that portals print inside the article's column.
+# Chrome that portals print inside the article's column: where, how many read or
+# commented, the type size, share, print, close, bookmark, report an error.
 _CHROME = re.compile(
     r"(?:当前位置|當前位置|您的位置|你的位置)\s*[:：].*"
-    r"|参与评论\s*[(（]?\s*\d*\s*[)）]?\s*人|參與評論\s*[(（]?\s*\d*\s*[)）]?\s*人"
-    r"|字号\s*[:：]?\s*(?:[大中小]\s*)*|字號\s*[:：]?\s*(?:[大中小]\s*)*"
-    r"|分享到\s*[:：]?|打印|列印|关闭|關閉|收藏|【?纠错】?|【?糾錯】?"
+    r"|(?:参与|參與)(?:评论|評論|互动|互動)\s*[(（]?\s*\d*\s*[)）]?\s*人?"
+    r"|(?:我要|发表|發表)(?:评论|評論)"
+    r"|(?:浏览|瀏覽|阅读|閱讀|点击|點擊)(?:次数|次數|量|数|數)?\s*[:：]\s*\d*"
+    r"|(?:字号|字號|字体|字體)\s*[:：]?\s*(?:[大中小]\s*)*"
+    r"|分享到\s*[:：]?|打印|列印|关闭|關閉|收藏|纠错|糾錯"
     r"|[（(【\[]\s*[完終终]\s*[）)】\]]"
 )
 # A publisher named without a label beside a date: "2017-07-05 05:42:41 新华网".
@@ -409,15 +423,17 @@ def parse_byline(text: str) -> dict[str, str] | None:
         return None  # a full stop ends a sentence of the text, never a byline's field
     claims: dict[str, str] = {}
     rest = line
-    for m in _FIELD.finditer(line):
+    # The date first, with its time: it may stand after a label ("发布时间：2017-07-05
+    # 05:42:41") or alone, and its time holds a colon that is not a field's.
+    date = _DATE_TIME.search(rest)
+    if date:
+        claims["date"] = re.sub(r"\s+", " ", date.group(0))
+        rest = rest.replace(date.group(0), " ", 1)
+    for m in _FIELD.finditer(rest):
         key = _FIELD_NAMES[m.group("name")]
         if m.group("value"):
             claims.setdefault(key, m.group("value"))
         rest = rest.replace(m.group(0), " ", 1)
-    date = re.search(rf"{_DATE}(?:\s*{_TIME})?", rest)
-    if date:
-        claims.setdefault("date", re.sub(r"\s+", " ", date.group(0)))
-        rest = rest.replace(date.group(0), " ", 1)
     rest = _CHROME.sub(" ", rest)
     if _PAGER_WORD.search(rest):
         rest = _PAGER.sub(" ", rest)
@@ -427,7 +443,7 @@ def parse_byline(text: str) -> dict[str, str] | None:
         if site:
             claims["source"] = site.group("site")
             rest = ""
-    if rest.strip(" \t\u3000|｜/·•-—_"):
+    if rest.strip(" \t\u3000|｜/·•-—_[]【】()（）"):
         return None
     if set(claims) == {"date"} and not re.search(rf"{_TIME}|\d[-/.]\d", claims["date"]):
         # "2017年7月4日" alone may be the document's own date line: keep it as text.

@@ -452,10 +452,9 @@ def _claims(
             claims["title"] = title
     for i, rule in sorted(marks.items()):
         text = doc.paragraphs[i].text
-        if rule == "date-line" and "date" not in claims:
-            claims["date"] = text
-        elif rule == "byline":
-            for key, value in (R.parse_byline(text) or {}).items():
+        if rule in ("date-line", "byline"):
+            said = R.parse_byline(text) or ({"date": text} if rule == "date-line" else {})
+            for key, value in said.items():
                 if key != "pager":
                     claims.setdefault(key, value)
         elif rule == "dateline":

@@ -271,3 +271,25 @@ def test_a_witness_that_ends_on_another_word_is_a_variant_not_a_cut(statement: D
     report = compare(statement, doc([*paras[:-1], changed], "made-other-ending"))
     kinds = [f.kind for f in report.findings]
     assert "variant" in kinds and "truncation" not in kinds
+
+
+@pytest.mark.parametrize("mark", ["", "……"])
+def test_a_copy_that_begins_inside_a_paragraph_is_one_truncation_at_the_start(
+    mark: str, statement: Document
+) -> None:
+    """A made second page that begins 37 characters into a paragraph, under a
+    date-and-source line: one truncation at the start, placed in that paragraph with
+    the offset, and neither a variant for its lost beginning nor a numbering finding."""
+    paras = [p.raw for p in statement.paragraphs]
+    k = 10
+    begun = statement.paragraphs[k].text[37:]
+    wit = doc(["2017-07-05 05:42:41 新华网 参与评论()人", mark + begun, *paras[k + 1 :]], "made-p2")
+    report = compare(statement, wit)
+    substantive = [
+        (f.kind, f.ref, f.offset, f.at) for f in report.findings if f.severity == "substantive"
+    ]
+    assert substantive == [("truncation", k, 37, "start")]
+    assert not [f for f in report.findings if f.kind in ("variant", "numbering", "missing")]
+    (cut,) = [f for f in report.findings if f.kind == "truncation"]
+    assert "37 characters into" in cut.evidence[0]
+    assert "points 一–三" in cut.evidence[0]

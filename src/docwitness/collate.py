@@ -88,6 +88,7 @@ def assess(
         j for f in report.findings if f.kind in ("split", "merge") for j in _witness_key(f)
     }
     cut_at_end = any(f.kind == "truncation" and f.at == "end" for f in report.findings)
+    begins_late = any(f.kind == "truncation" and f.at == "start" for f in report.findings)
     extra = [
         f
         for f in own
@@ -95,6 +96,8 @@ def assess(
         and (f.kind, _witness_key(f)) not in have
         and not (f.kind == "truncation" and cut_at_end)
         and not (f.kind == "split" and set(_witness_key(f)) <= joined)
+        # An outline that starts late is the late beginning's, already reported.
+        and not (f.kind == "numbering" and begins_late and f.detail.get("change") == "start")
     ]
     findings = report.findings + tuple(extra)
     return replace(

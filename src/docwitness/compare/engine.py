@@ -148,6 +148,7 @@ class _Collation:
         self.beyond: list[tuple[int, int]] = []  # (witness paragraph, characters) past the ref
         self.cut_marks: list[str] = []  # what the witness has where its text is cut off
         self.point: str | None = None  # the outline point of the last row
+        self.begin: tuple[int, int] | None = None  # (ref, offset) where the witness begins
 
     def row(
         self,
@@ -222,7 +223,7 @@ class _Collation:
         self.row(kind, (i,), (j,), core, core, ((0, core),))
 
     def content(
-        self, link: Link, last: bool, ref_cut: bool
+        self, link: Link, last: bool, ref_cut: bool, first: bool = False
     ) -> tuple[int, int] | None:
         """Diff an aligned pair, split, merge or edited move; return (ref, offset) if the
         witness stops inside it."""
@@ -235,6 +236,11 @@ class _Collation:
             return None
         a_shift = b_shift = 0
         numbered = link.kind in ("pair", "moved") and rps[0].marker != wps[0].marker
+        if numbered and first and wps[0].marker is None:
+            # A witness that begins inside the point's first paragraph lacks its marker
+            # because it lacks its beginning: that is the cut's, not a numbering change.
+            opening = spans(char_diff(a, b))
+            numbered = not (opening and _cut_at_start(opening[0], a, b))
         if numbered:
             rp, wp = rps[0], wps[0]
             self.finding(
@@ -270,8 +276,14 @@ class _Collation:
             mark = b[cut.b_start + b_shift : cut.b_end + b_shift]
             if mark:
                 self.cut_marks.append(mark)
-        elif (
-            last
+        if first and found and _cut_at_start(found[0], a[a_shift:], b[b_shift:]):
+            # The witness's first text begins inside the reference's paragraph: its
+            # beginning is gone, not changed.
+            head = found.pop(0)
+            self.begin = _locate(a_starts, link.ref, head.a_end + a_shift)
+        if (
+            stop is None
+            and last
             and ref_cut
             and found
             and ops[-1][0] > 0
@@ -393,6 +405,19 @@ def _cut_at_end(last: Span, a: str, b: str) -> bool:
         return True
     dropped = last.a_end - last.a_start
     short = len(mark) <= CUT_MARK_WORDS or (
+        len(mark) <= CUT_MARK_MAX and not any(ch.isalnum() for ch in mark)
+    )
+    return short and dropped >= max(20, 5 * len(mark))
+
+
+def _cut_at_start(head: Span, a: str, b: str) -> bool:
+    """Whether the first span of a pair at the witness's beginning is a cut: the witness
+    begins inside the reference's paragraph, with at most a mark before its text."""
+    if head.a_start != 0 or head.b_start != 0 or head.b_end >= len(b):
+        return False
+    mark = b[: head.b_end]
+    dropped = head.a_end
+    short = not mark or len(mark) <= CUT_MARK_WORDS or (
         len(mark) <= CUT_MARK_MAX and not any(ch.isalnum() for ch in mark)
     )
     return short and dropped >= max(20, 5 * len(mark))
@@ -600,7 +625,7 @@ def compare(
             col.equal(link.ref[0], link.witness[0])
         elif link.kind in ("pair", "split", "merge"):
             at_end = k == last and (not ref_cut or ref_last in link.ref)
-            got = col.content(link, k == last, at_end and ref_cut)
+            got = col.content(link, k == last, at_end and ref_cut, first=k == first_body)
             stop = got or stop
         elif link.kind == "moved":
             i, j = link.ref[0], link.witness[0]
@@ -688,8 +713,8 @@ def compare(
                 at="end",
             ),
         )
-    if absent:
-        findings.insert(0, _begins_late(r, links, first_body, absent, coverage))
+    if absent or col.begin is not None:
+        findings.insert(0, _begins_late(r, links, first_body, absent, coverage, col.begin))
     beyond = sum(n for _, n in col.beyond)
     if col.beyond and reference_cut is not None:
         findings.append(_beyond(col, reference_cut, beyond))
@@ -774,11 +799,17 @@ def _glued_framing(col: _Collation, links: Sequence[Link]) -> list[tuple[str, st
 
 
 def _begins_late(
-    r: Side, links: Sequence[Link], first_body: int | None, absent: list[int], coverage: float
+    r: Side,
+    links: Sequence[Link],
+    first_body: int | None,
+    absent: list[int],
+    coverage: float,
+    inside: tuple[int, int] | None = None,
 ) -> Finding:
-    """One ``truncation`` at the start: the first point present, and what is absent."""
+    """One ``truncation`` at the start: the first point present, and what is absent;
+    ``inside`` is (ref, offset) when the witness begins inside that paragraph."""
     link = links[first_body] if first_body is not None else links[0]
-    i = link.ref[0]
+    i, offset = inside if inside is not None else (link.ref[0], 0)
     p = r.paragraphs[i]
     j = link.witness[0] if link.witness else None
     points = [
@@ -789,12 +820,18 @@ def _begins_late(
         parts.append("the title")
     if any(r.paragraphs[x].point is None and not title_like(r.core(x)) for x in absent):
         parts.append("the preamble")
-    if points:
-        span = points[0] if len(points) == 1 else f"{points[0]}–{points[-1]}"
-        parts.append(("point " if len(points) == 1 else "points ") + span)
+    whole = [pt for pt in points if pt != p.point]  # the point it begins in is there in part
+    if whole:
+        span = whole[0] if len(whole) == 1 else f"{whole[0]}–{whole[-1]}"
+        parts.append(("point " if len(whole) == 1 else "points ") + span)
+    if p.point and (offset or p.point in points):
+        parts.append(f"the beginning of point {p.point}")
     what = " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
     where = f"point {p.point}" if p.point else f"reference ¶{i}"
-    said = f"begins at {where}; {what} {'is' if len(absent) == 1 else 'are'} absent"
+    if offset:
+        where += f", {offset} characters into ¶{i}"
+    gone = f"{what} {'is' if len(parts) == 1 and len(whole) <= 1 else 'are'} absent"
+    said = f"begins at {where}; {gone}" if parts else f"begins at {where}"
     return Finding(
         kind="truncation",
         severity="substantive",
@@ -802,16 +839,16 @@ def _begins_late(
         ref_excerpt=p.text[:EXCERPT],
         witness=j,
         outline=p.point,
-        ref_text=r.core(absent[0])[:QUOTE],
-        witness_text=r.core(i)[:QUOTE],
-        offset=0,
+        ref_text=r.core(absent[0] if absent else i)[:QUOTE],
+        witness_text=r.core(i)[offset : offset + QUOTE],
+        offset=offset,
         rule="witness-begins-late",
         evidence=(said,),
         detail={
             "coverage": coverage,
             "absent": absent,
             "absent_points": points,
-            "first_present": {"ref": i, "witness": j, "point": p.point},
+            "first_present": {"ref": i, "witness": j, "point": p.point, "offset": offset},
             "description": said,
         },
         at="start",

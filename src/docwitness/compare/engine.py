@@ -35,26 +35,36 @@ The verdict is :func:`docwitness.compare.verdict.decide`'s.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
 from docwitness.compare.align import Link, align, join_texts
 from docwitness.compare.chardiff import Ops, Span, char_diff, display_ops, spans
+from docwitness.compare.cuts import (
+    EXCERPT,
+    QUOTE,
+    UNRELATED_COVERAGE,
+    UNRELATED_SHARE,
+    begins_late,
+    cut_at_end,
+    cut_at_start,
+    cut_reference_note,
+    unrelated,
+    where_cut,
+)
+from docwitness.compare.passes import echoes, leading_titles, pair_similar, with_boilerplate
+from docwitness.compare.side import Side, side
 from docwitness.compare.verdict import decide
 from docwitness.model import (
     AlignedRow,
     Document,
     Finding,
     FormalDifference,
-    Paragraph,
     Severity,
     WitnessReport,
 )
 from docwitness.normalise import PROFILE, normalise_text, same_in_script, to_simplified
-from docwitness.rules import Frame, frame, frames, title_like
 
 SEVERITY: dict[str, Severity] = {
     "truncation": "substantive",
@@ -68,68 +78,12 @@ SEVERITY: dict[str, Severity] = {
     "numbering": "formal",
     "beyond-reference": "formal",
 }
-EXCERPT = 30  # canonical characters of a reference paragraph quoted as ``ref_excerpt``
 CONTEXT = 8  # characters of context either side of a variant
-QUOTE = 40  # characters quoted from a paragraph in a truncation or split finding
 SCRIPT_CONTEXT = 2  # characters either side of a span that a script conversion reads with it
 
-# A copy is of another document when under UNRELATED_SHARE of its own text lies in
-# stretches that align with the reference and under UNRELATED_COVERAGE of the
-# reference is found in it: a fragment of the document aligns almost wholly, and
-# a page that carries the whole document among other text covers the reference.
-UNRELATED_SHARE = 0.2
-UNRELATED_COVERAGE = 0.5
-# Paragraphs left unmatched on both sides are paired anywhere in the document from
-# this similarity (rapidfuzz's normalised Indel ratio, 0–100) up.
-SIMILAR_MIN = 60.0
-SIMILAR_CELLS = 1_000_000  # the most (missing × extra) pairs the similarity search scores
 
 # Rules of glued framing that say the copy was cut: they are the truncation's evidence.
 _CUT_PIECES = ("cut-off-marker", "trailing-ellipsis")
-@dataclass(frozen=True, slots=True)
-class Side:
-    """One copy as the comparison reads it: its paragraphs and their framing."""
-
-    doc: Document
-    frames: tuple[Frame, ...]
-
-    @property
-    def paragraphs(self) -> tuple[Paragraph, ...]:
-        return self.doc.paragraphs
-
-    def boilerplate(self, i: int) -> bool:
-        return self.frames[i].rule not in (None, "heading-echo")
-
-    def core(self, i: int) -> str:
-        return self.frames[i].core
-
-    def raw_core(self, i: int) -> str:
-        """The paragraph as extracted, with the same glued framing taken off."""
-        p, f = self.paragraphs[i], self.frames[i]
-        if not f.pieces:
-            return p.raw
-        return frame(p.raw.strip(), opening=True).core
-
-    def aligned(self) -> list[int]:
-        """The paragraphs that take part in the alignment: all but site text and framing,
-        and but a labelled heading echo when the copy has the title itself too. The
-        rest are placed among the links afterwards, so a page number or a running
-        header between the pieces of a split paragraph does not hide the split."""
-        plain = {f.core for f in self.frames if f.rule is None}
-        return [
-            i
-            for i, f in enumerate(self.frames)
-            if f.rule is None or (f.rule == "heading-echo" and f.core not in plain)
-        ]
-
-
-def side(doc: Document, framed: Sequence[Frame] | None = None) -> Side:
-    """``doc`` read for comparison (``framed`` when its frames are already known)."""
-    return Side(doc, tuple(framed) if framed is not None else tuple(frames(_texts(doc))))
-
-
-def _texts(doc: Document) -> list[str]:
-    return [p.text for p in doc.paragraphs]
 
 
 class _Collation:
@@ -240,7 +194,7 @@ class _Collation:
             # A witness that begins inside the point's first paragraph lacks its marker
             # because it lacks its beginning: that is the cut's, not a numbering change.
             opening = spans(char_diff(a, b))
-            numbered = not (opening and _cut_at_start(opening[0], a, b))
+            numbered = not (opening and cut_at_start(opening[0], a, b))
         if numbered:
             rp, wp = rps[0], wps[0]
             self.finding(
@@ -268,7 +222,7 @@ class _Collation:
         ops = char_diff(a[a_shift:], b[b_shift:])
         found = spans(ops)
         stop: tuple[int, int] | None = None
-        if last and found and _cut_at_end(found[-1], a[a_shift:], b[b_shift:]):
+        if last and found and cut_at_end(found[-1], a[a_shift:], b[b_shift:]):
             # The witness's last text ends where the reference goes on: a cut, not a
             # variant, whatever mark the cut left ("…", "——", "等").
             cut = found.pop()
@@ -276,7 +230,7 @@ class _Collation:
             mark = b[cut.b_start + b_shift : cut.b_end + b_shift]
             if mark:
                 self.cut_marks.append(mark)
-        if first and found and _cut_at_start(found[0], a[a_shift:], b[b_shift:]):
+        if first and found and cut_at_start(found[0], a[a_shift:], b[b_shift:]):
             # The witness's first text begins inside the reference's paragraph: its
             # beginning is gone, not changed.
             head = found.pop(0)
@@ -389,40 +343,6 @@ class _Collation:
         )
 
 
-# A cut may leave a mark where the text stops: punctuation ("…", "——") or a word or
-# two ("等"), never more than this, and the reference goes on for far longer.
-CUT_MARK_MAX = 4
-CUT_MARK_WORDS = 2
-
-
-def _cut_at_end(last: Span, a: str, b: str) -> bool:
-    """Whether the last span of a pair at the witness's end is a cut: it reaches the end
-    of both texts, and what the witness has there (if anything) is only a mark."""
-    if last.a_end != len(a) or last.b_end != len(b) or last.a_start == last.a_end:
-        return False
-    mark = b[last.b_start : last.b_end]
-    if not mark:
-        return True
-    dropped = last.a_end - last.a_start
-    short = len(mark) <= CUT_MARK_WORDS or (
-        len(mark) <= CUT_MARK_MAX and not any(ch.isalnum() for ch in mark)
-    )
-    return short and dropped >= max(20, 5 * len(mark))
-
-
-def _cut_at_start(head: Span, a: str, b: str) -> bool:
-    """Whether the first span of a pair at the witness's beginning is a cut: the witness
-    begins inside the reference's paragraph, with at most a mark before its text."""
-    if head.a_start != 0 or head.b_start != 0 or head.b_end >= len(b):
-        return False
-    mark = b[: head.b_end]
-    dropped = head.a_end
-    short = not mark or len(mark) <= CUT_MARK_WORDS or (
-        len(mark) <= CUT_MARK_MAX and not any(ch.isalnum() for ch in mark)
-    )
-    return short and dropped >= max(20, 5 * len(mark))
-
-
 def _pieces(link: Link) -> list[tuple[int, int]]:
     """(ref, witness) index pairs over the pieces of a split or merge."""
     if link.kind == "split":
@@ -451,104 +371,6 @@ def _locate(starts: list[int], indexes: tuple[int, ...], pos: int) -> tuple[int,
 # --------------------------------------------------------------------------- alignment passes
 
 
-def _with_boilerplate(links: list[Link], ref_bp: list[int], wit_bp: list[int]) -> list[Link]:
-    """The alignment's links with the paragraphs it left out (site text, framing) put
-    back where they stand: each after the link holding the paragraph before it, in its
-    own document."""
-    if not ref_bp and not wit_bp:
-        return links
-    ref_at = {i: k for k, x in enumerate(links) for i in x.ref}
-    wit_at = {j: k for k, x in enumerate(links) for j in x.witness}
-    ref_keys, wit_keys = sorted(ref_at), sorted(wit_at)
-    after: dict[int, list[Link]] = {}
-
-    def anchor(keys: list[int], at: dict[int, int], index: int) -> int:
-        n = bisect_left(keys, index)
-        return at[keys[n - 1]] if n else -1
-
-    for i in ref_bp:
-        after.setdefault(anchor(ref_keys, ref_at, i), []).append(Link("missing", (i,)))
-    for j in wit_bp:
-        after.setdefault(anchor(wit_keys, wit_at, j), []).append(Link("extra", (), (j,)))
-    out = list(after.get(-1, []))
-    for k, x in enumerate(links):
-        out.append(x)
-        out.extend(after.get(k, []))
-    return out
-
-
-def _pair_similar(
-    links: list[Link], ref: Side, wit: Side, ref_aligned: set[int], wit_aligned: set[int]
-) -> tuple[list[Link], list[str]]:
-    """Paragraphs left missing on one side and extra on the other, paired by similarity
-    anywhere in the document: in the same gap they are one paragraph changed (``pair``),
-    elsewhere one paragraph moved and edited (``moved``). Site text and framing are
-    never paired."""
-    missing = [(k, x.ref[0]) for k, x in enumerate(links) if x.kind == "missing"]
-    extra = [(k, x.witness[0]) for k, x in enumerate(links) if x.kind == "extra"]
-    missing = [(k, i) for k, i in missing if i in ref_aligned]
-    extra = [(k, j) for k, j in extra if j in wit_aligned]
-    if not missing or not extra:
-        return links, []
-    limits: list[str] = []
-    if len(missing) * len(extra) > SIMILAR_CELLS:
-        limits.append(
-            f"alignment: {len(missing)} unmatched reference × {len(extra)} unmatched witness "
-            "paragraphs were too many to pair by similarity"
-        )
-        return links, limits
-    from rapidfuzz import fuzz, process  # imported here: only a copy with leftovers needs it
-
-    choices = [wit.core(j) for _, j in extra]
-    candidates = sorted(
-        (
-            (float(score), p, q)
-            for p, (_, i) in enumerate(missing)
-            for _, score, q in process.extract(
-                ref.core(i), choices, scorer=fuzz.ratio, score_cutoff=SIMILAR_MIN, limit=None
-            )
-        ),
-        key=lambda c: (-c[0], c[1], c[2]),
-    )
-    used_p: set[int] = set()
-    used_q: set[int] = set()
-    chosen: dict[int, Link] = {}  # link position of the missing paragraph → its new link
-    drop: set[int] = set()
-    content = [k for k, x in enumerate(links) if x.kind in ("equal", "pair", "split", "merge")]
-    for _, p, q in candidates:
-        if p in used_p or q in used_q:
-            continue
-        used_p.add(p)
-        used_q.add(q)
-        (km, i), (ke, j) = missing[p], extra[q]
-        lo, hi = sorted((km, ke))
-        same_gap = not any(lo < k < hi for k in content)
-        chosen[km] = Link("pair" if same_gap else "moved", (i,), (j,))
-        drop.add(ke)
-    out = [chosen.get(k, x) for k, x in enumerate(links) if k not in drop]
-    return out, limits
-
-
-def _echoes(links: Sequence[Link], ref: Side, wit: Side) -> tuple[set[int], set[int]]:
-    """Unmatched paragraphs that repeat the text of a matched title on their own side:
-    heading echoes (an aggregator's "# title（全文）" above the title itself)."""
-
-    def echoes(side_: Side, unmatched: list[int], matched: set[int]) -> set[int]:
-        wanted = {side_.core(i) for i in unmatched if title_like(side_.core(i))}
-        if not wanted:
-            return set()
-        titles = {side_.core(i) for i in matched} & wanted
-        return {i for i in unmatched if side_.core(i) in titles}
-
-    ref_un = [x.ref[0] for x in links if x.kind == "missing"]
-    wit_un = [x.witness[0] for x in links if x.kind == "extra"]
-    if not ref_un and not wit_un:
-        return set(), set()
-    ref_matched = {i for x in links if x.kind not in ("missing", "extra") for i in x.ref}
-    wit_matched = {j for x in links if x.kind not in ("missing", "extra") for j in x.witness}
-    return echoes(ref, ref_un, ref_matched), echoes(wit, wit_un, wit_matched)
-
-
 # --------------------------------------------------------------------------- compare
 
 
@@ -573,7 +395,7 @@ def compare(
     ref, wit = r.paragraphs, w.paragraphs
     rs, ws = r.aligned(), w.aligned()
     alignment = align([r.core(i) for i in rs], [w.core(j) for j in ws])
-    links = _with_boilerplate(
+    links = with_boilerplate(
         [
             Link(x.kind, tuple(rs[i] for i in x.ref), tuple(ws[j] for j in x.witness))
             for x in alignment.links
@@ -581,9 +403,9 @@ def compare(
         sorted(set(range(len(ref))) - set(rs)),
         sorted(set(range(len(wit))) - set(ws)),
     )
-    links, similar_limits = _pair_similar(links, r, w, set(rs), set(ws))
+    links, similar_limits = pair_similar(links, r, w, set(rs), set(ws))
     limits = (*alignment.limits, *similar_limits)
-    ref_echo, wit_echo = _echoes(links, r, w)
+    ref_echo, wit_echo = echoes(links, r, w)
 
     def ref_rule(i: int) -> str | None:
         if i in ref_echo:
@@ -599,7 +421,7 @@ def compare(
     last = content[-1] if content else -1
     # The witness begins late when the first body paragraph it has comes after body
     # paragraphs it does not have (a title present on its own does not count).
-    ref_titles = _leading_titles(r)
+    ref_titles = leading_titles(r)
     first_body = next((k for k in content if not set(links[k].ref) <= ref_titles), None)
     absent: list[int] = []
     if first_body is not None:
@@ -714,7 +536,7 @@ def compare(
             ),
         )
     if absent or col.begin is not None:
-        findings.insert(0, _begins_late(r, links, first_body, absent, coverage, col.begin))
+        findings.insert(0, begins_late(r, links, first_body, absent, coverage, col.begin))
     beyond = sum(n for _, n in col.beyond)
     if col.beyond and reference_cut is not None:
         findings.append(_beyond(col, reference_cut, beyond))
@@ -722,9 +544,9 @@ def compare(
     share = col.covered_w / wit_chars if wit_chars > 0 else 1.0
     notes = list(limits)
     if reference_cut is not None and col.beyond:
-        notes.append(_cut_reference_note(reference_cut))
+        notes.append(cut_reference_note(reference_cut))
     if share < UNRELATED_SHARE and coverage < UNRELATED_COVERAGE:
-        findings = [_unrelated(share, coverage, col.covered_w, wit_chars)]
+        findings = [unrelated(share, coverage, col.covered_w, wit_chars)]
     return WitnessReport(
         id=witness.witness_id,
         source=witness.source,
@@ -740,18 +562,6 @@ def compare(
         paragraphs=len(wit),
         rows=tuple(col.rows),
     )
-
-
-def _leading_titles(r: Side) -> set[int]:
-    """The reference's title lines: the short unpunctuated paragraphs its body opens with."""
-    out: set[int] = set()
-    for i in range(len(r.frames)):
-        if r.boilerplate(i):
-            continue
-        if not title_like(r.core(i)):
-            break
-        out.add(i)
-    return out
 
 
 def _glued_framing(col: _Collation, links: Sequence[Link]) -> list[tuple[str, str]]:
@@ -798,63 +608,6 @@ def _glued_framing(col: _Collation, links: Sequence[Link]) -> list[tuple[str, st
     return cut
 
 
-def _begins_late(
-    r: Side,
-    links: Sequence[Link],
-    first_body: int | None,
-    absent: list[int],
-    coverage: float,
-    inside: tuple[int, int] | None = None,
-) -> Finding:
-    """One ``truncation`` at the start: the first point present, and what is absent;
-    ``inside`` is (ref, offset) when the witness begins inside that paragraph."""
-    link = links[first_body] if first_body is not None else links[0]
-    i, offset = inside if inside is not None else (link.ref[0], 0)
-    p = r.paragraphs[i]
-    j = link.witness[0] if link.witness else None
-    points = [
-        pt for pt in dict.fromkeys(r.paragraphs[x].point for x in absent) if pt is not None
-    ]
-    parts: list[str] = []
-    if any(r.paragraphs[x].point is None and title_like(r.core(x)) for x in absent):
-        parts.append("the title")
-    if any(r.paragraphs[x].point is None and not title_like(r.core(x)) for x in absent):
-        parts.append("the preamble")
-    whole = [pt for pt in points if pt != p.point]  # the point it begins in is there in part
-    if whole:
-        span = whole[0] if len(whole) == 1 else f"{whole[0]}–{whole[-1]}"
-        parts.append(("point " if len(whole) == 1 else "points ") + span)
-    if p.point and (offset or p.point in points):
-        parts.append(f"the beginning of point {p.point}")
-    what = " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
-    where = f"point {p.point}" if p.point else f"reference ¶{i}"
-    if offset:
-        where += f", {offset} characters into ¶{i}"
-    gone = f"{what} {'is' if len(parts) == 1 and len(whole) <= 1 else 'are'} absent"
-    said = f"begins at {where}; {gone}" if parts else f"begins at {where}"
-    return Finding(
-        kind="truncation",
-        severity="substantive",
-        ref=i,
-        ref_excerpt=p.text[:EXCERPT],
-        witness=j,
-        outline=p.point,
-        ref_text=r.core(absent[0] if absent else i)[:QUOTE],
-        witness_text=r.core(i)[offset : offset + QUOTE],
-        offset=offset,
-        rule="witness-begins-late",
-        evidence=(said,),
-        detail={
-            "coverage": coverage,
-            "absent": absent,
-            "absent_points": points,
-            "first_present": {"ref": i, "witness": j, "point": p.point, "offset": offset},
-            "description": said,
-        },
-        at="start",
-    )
-
-
 def _beyond(col: _Collation, cut: Finding, length: int) -> Finding:
     paragraphs = [j for j, _ in col.beyond]
     return Finding(
@@ -864,50 +617,10 @@ def _beyond(col: _Collation, cut: Finding, length: int) -> Finding:
         witness_text=col.w.core(paragraphs[0])[-QUOTE:],
         rule="reference-ends",
         evidence=(
-            f"the reference stops {_where_cut(cut)}; the witness goes on for {length} "
+            f"the reference stops {where_cut(cut)}; the witness goes on for {length} "
             "characters that could not be checked",
         ),
         detail={"length": length, "paragraphs": paragraphs, "reference_stops": cut.detail},
-    )
-
-
-def _where_cut(cut: Finding) -> str:
-    stops = cut.detail.get("stops_at") or {}
-    where = []
-    if stops.get("point"):
-        where.append(f"in point {stops['point']}")
-    if stops.get("paragraph") is not None:
-        where.append(f"at ¶{stops['paragraph']}")
-    if stops.get("last_words"):
-        where.append(f"after {stops['last_words']!r}")
-    return " ".join(where) or "early"
-
-
-def _cut_reference_note(cut: Finding) -> str:
-    return (
-        f"the reference is itself truncated: it stops {_where_cut(cut)}; "
-        "nothing past that point could be checked"
-    )
-
-
-def _unrelated(share: float, coverage: float, aligned: int, chars: int) -> Finding:
-    return Finding(
-        kind="unrelated",
-        severity="substantive",
-        rule="too-little-aligns",
-        evidence=(
-            f"{share:.0%} of the copy's text ({aligned} of {chars} characters) aligns with "
-            f"the reference, and {coverage:.0%} of the reference is found in it: "
-            "a copy of another document",
-        ),
-        detail={
-            "share": round(share, 6),
-            "coverage": coverage,
-            "aligned_chars": aligned,
-            "chars": chars,
-            "share_min": UNRELATED_SHARE,
-            "coverage_min": UNRELATED_COVERAGE,
-        },
     )
 
 

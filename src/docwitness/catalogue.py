@@ -233,3 +233,14 @@ def load_catalogues(files: list[Path]) -> list[DocumentSpec]:
     if problems:
         raise CatalogueError(problems)
     return documents
+
+
+def display_location(spec: WitnessSpec) -> str:
+    """Where a witness is read from, as recorded: a local path relative to the working
+    folder when it lies inside it (so a committed store names no machine's paths)."""
+    if spec.path is not None:
+        try:
+            return str(spec.path.relative_to(Path.cwd()))
+        except ValueError:
+            return str(spec.path)
+    return spec.location

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from docwitness.catalogue import display_location
 from docwitness.compare.verdict import decide
 from docwitness.model import (
     Document,
@@ -24,12 +25,12 @@ from docwitness.model import (
     WitnessSpec,
 )
 from docwitness.normalise import PROFILE
-from docwitness.store.snapshot import FetchResult, display_location
 
 if TYPE_CHECKING:
     from docwitness.single_copy import Inspection
     from docwitness.store import Store
     from docwitness.store.records import HistoryEntry
+    from docwitness.store.snapshot import FetchResult
 
 
 def assess(

@@ -34,17 +34,11 @@ from docwitness.model import (
 )
 from docwitness.normalise import PROFILE, document_from_captures
 from docwitness.single_copy import summary
-from docwitness.store import snapshot
-from docwitness.store.snapshot import (
-    FetchResult,
-    Progress,
-    Rederived,
-    record_witness,
-)
 
 if TYPE_CHECKING:
     from docwitness.store import Store
     from docwitness.store.records import HistoryEntry
+    from docwitness.store.snapshot import FetchResult, Progress, Rederived
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +115,7 @@ def fetch_documents(
     """:func:`fetch` for catalogues already loaded."""
     from docwitness.capture import fetch_many
     from docwitness.extract.links import next_links
+    from docwitness.store.snapshot import record_witness
 
     store = open_store(store_dir)
     store.ensure_writable()
@@ -169,6 +164,8 @@ def find_history(store_dir: Path, witness: str) -> tuple[str, str, list[HistoryE
 
 def rederive(store_dir: Path = DEFAULT_STORE) -> list[Rederived]:
     """Re-extract every stored capture with the installed tools (``verify --rederive``)."""
+    from docwitness.store import snapshot
+
     return snapshot.rederive(open_store(store_dir))
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from docwitness.catalogue import display_location
 from docwitness.errors import CaptureError, ExtractionError, StoreCorrupt, StoreError
 from docwitness.model import (
     Capture,
@@ -54,17 +54,6 @@ class FetchResult:
 
 
 Progress = Callable[[str, str], None]  # (witness id, status)
-
-
-def display_location(spec: WitnessSpec) -> str:
-    """Where a witness is read from, as recorded: a local path relative to the working
-    folder when it lies inside it (so a committed store names no machine's paths)."""
-    if spec.path is not None:
-        try:
-            return str(spec.path.relative_to(Path.cwd()))
-        except ValueError:
-            return str(spec.path)
-    return spec.location
 
 
 def _changed(previous: HistoryEntry | None, digests: Digests) -> tuple[str, ...]:

@@ -293,3 +293,25 @@ def test_a_copy_that_begins_inside_a_paragraph_is_one_truncation_at_the_start(
     (cut,) = [f for f in report.findings if f.kind == "truncation"]
     assert "37 characters into" in cut.evidence[0]
     assert "points 一–三" in cut.evidence[0]
+
+
+@pytest.mark.parametrize(
+    ("config", "verdict"),
+    [("s2t", "identical"), ("s2tw", "equivalent"), ("s2hk", "equivalent"), ("s2twp", "equivalent")],
+)
+def test_a_traditional_copy_has_no_substantive_finding(
+    config: str, verdict: str, statement: Document
+) -> None:
+    """Made Traditional copies of the statement, converted with OpenCC's plain, Taiwan,
+    Hong Kong and Taiwan-phrase tables: every difference is one reading in two scripts.
+    A copy whose canonical text still differs (著 for 着, 宣告 for 声明) is equivalent,
+    one whose canonical text is the reference's is identical."""
+    import opencc
+
+    convert = opencc.OpenCC(config).convert
+    wit = doc([convert(p.raw) for p in statement.paragraphs], f"made-{config}")
+    report = compare(statement, wit)
+    assert report.findings == ()
+    assert report.verdict == verdict
+    assert len(report.formal) == len(statement.paragraphs)
+    assert all("script" in d.reason for d in report.formal)

@@ -44,6 +44,11 @@ def test_decide(
     assert decide(findings, alone=alone, available=available) is verdict
 
 
+def test_readings_that_differ_only_in_script_are_equivalent_not_identical() -> None:
+    assert decide((), differs=True) is Verdict.EQUIVALENT
+    assert decide((f("variant"),), differs=True) is Verdict.VARIANT
+
+
 def test_every_verdict_has_a_place_in_the_order() -> None:
     assert set(SEVERITY_ORDER) == set(Verdict)
     assert {v for v in Verdict if v.ok} == {Verdict.IDENTICAL, Verdict.EQUIVALENT, Verdict.COMPLETE}

@@ -101,9 +101,10 @@ def assess(
         and not (f.kind == "numbering" and begins_late and f.detail.get("change") == "start")
     ]
     findings = report.findings + tuple(extra)
-    return replace(
-        report, findings=findings, verdict=decide(findings), notes=notes, metadata=metadata
-    )
+    # The comparison's own verdict says whether readings differ only in script.
+    differs = report.verdict == Verdict.EQUIVALENT and not report.findings
+    verdict = decide(findings, differs=differs)
+    return replace(report, findings=findings, verdict=verdict, notes=notes, metadata=metadata)
 
 
 def _cut_at_end(checks: Inspection) -> Finding | None:

@@ -512,7 +512,7 @@ class Verdict(StrEnum):
     """What one witness amounts to; :func:`docwitness.compare.verdict.decide` decides it."""
 
     IDENTICAL = "identical"  # the same canonical text, paragraph for paragraph
-    EQUIVALENT = "equivalent"  # formal findings only
+    EQUIVALENT = "equivalent"  # formal findings only, or readings that differ only in script
     VARIANT = "variant"  # a substantive finding other than a cut
     TRUNCATED = "truncated"  # the copy stops early, or begins late
     UNRELATED = "unrelated"  # too little of it aligns with the reference: another document

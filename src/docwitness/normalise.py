@@ -76,9 +76,10 @@ def to_simplified(text: str) -> str:
     return str(_converter("t2s").convert(text))
 
 
-# Conversions between the scripts, with the Taiwan and Hong Kong phrase tables: plain
-# t2s leaves 著 alone (it is also a Simplified character), tw2s writes 本著 as 本着.
-SCRIPT_CONVERSIONS = ("t2s", "tw2s", "hk2s", "s2t", "s2tw", "s2hk")
+# Conversions between the scripts, with the Taiwan and Hong Kong tables: plain t2s
+# leaves 著 alone (it is also a Simplified character), tw2s writes 本著 as 本着; the
+# Taiwan phrase tables (s2twp, tw2sp) carry the words a Taiwan copy writes otherwise.
+SCRIPT_CONVERSIONS = ("t2s", "tw2s", "hk2s", "tw2sp", "s2t", "s2tw", "s2hk", "s2twp")
 
 
 @functools.cache

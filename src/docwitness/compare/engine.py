@@ -103,6 +103,7 @@ class _Collation:
         self.cut_marks: list[str] = []  # what the witness has where its text is cut off
         self.point: str | None = None  # the outline point of the last row
         self.begin: tuple[int, int] | None = None  # (ref, offset) where the witness begins
+        self.script_only = False  # some canonical readings differ, each only in script
 
     def row(
         self,
@@ -249,13 +250,21 @@ class _Collation:
         # Two scripts can only differ where one copy is written in Traditional at all.
         scripts = any(to_simplified(p.raw) != p.raw for p in (*rps, *wps))
         varied = False
-        for s in found:
-            if scripts and self._script(a, b, s, a_shift, b_shift):
+        for group in _phrases(found) if scripts else [[s] for s in found]:
+            # A phrase converted as one (进程 → 程序) may come back as spans a character
+            # apart: the group is one reading in two scripts, or each span is judged alone.
+            whole = Span(group[0].a_start, group[-1].a_end, group[0].b_start, group[-1].b_end)
+            judged = list(group) if scripts and self._script(a, b, whole, a_shift, b_shift) else []
+            for s in group if not judged else []:
+                if scripts and self._script(a, b, s, a_shift, b_shift):
+                    judged.append(s)
+                else:
+                    varied = True
+                    self._variant(a, b, s, a_shift, b_shift, a_starts, b_starts, link)
+            for s in judged:
                 self.covered += s.a_end - s.a_start
                 self.covered_w += s.b_end - s.b_start
-                continue
-            varied = True
-            self._variant(a, b, s, a_shift, b_shift, a_starts, b_starts, link)
+                self.script_only = True
         if varied or (stop is not None and link.kind == "pair"):
             kind = "variant"
         elif link.kind == "pair":
@@ -341,6 +350,25 @@ class _Collation:
             evidence=(f"{before}[{a[a0:a1]}→{b[b0:b1]}]{after}",),
             detail={"before": before, "after": after, "witness_offset": wit_offset},
         )
+
+
+PHRASE_GAP = 2  # characters between two spans that one phrase conversion may leave
+
+
+def _phrases(found: list[Span]) -> list[list[Span]]:
+    """Spans grouped where at most :data:`PHRASE_GAP` equal characters stand between them."""
+    groups: list[list[Span]] = []
+    for s in found:
+        last = groups[-1][-1] if groups else None
+        if (
+            last is not None
+            and s.a_start - last.a_end <= PHRASE_GAP
+            and s.b_start - last.b_end <= PHRASE_GAP
+        ):
+            groups[-1].append(s)
+        else:
+            groups.append([s])
+    return groups
 
 
 def _pieces(link: Link) -> list[tuple[int, int]]:
@@ -550,7 +578,7 @@ def compare(
     return WitnessReport(
         id=witness.witness_id,
         source=witness.source,
-        verdict=decide(findings),
+        verdict=decide(findings, differs=col.script_only),
         role=role,
         coverage=coverage,
         degraded=bool(limits),

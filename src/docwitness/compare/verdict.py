@@ -31,13 +31,20 @@ SEVERITY_ORDER: tuple[Verdict, ...] = (
 )
 
 
-def decide(findings: Iterable[Finding], *, alone: bool = False, available: bool = True) -> Verdict:
+def decide(
+    findings: Iterable[Finding],
+    *,
+    alone: bool = False,
+    available: bool = True,
+    differs: bool = False,
+) -> Verdict:
     """The verdict of a witness with these findings.
 
     ``alone`` for a copy judged with no reference (``inspect``, or the reference
-    itself); ``available`` False for a witness that could not be read. A text
-    change since the last snapshot (``changed``) decides only when nothing else
-    substantive does.
+    itself); ``available`` False for a witness that could not be read; ``differs``
+    when its canonical text is not the reference's although every difference is
+    formal (spellings of two scripts). A text change since the last snapshot
+    (``changed``) decides only when nothing else substantive does.
     """
     if not available:
         return Verdict.UNAVAILABLE
@@ -55,7 +62,7 @@ def decide(findings: Iterable[Finding], *, alone: bool = False, available: bool 
         return Verdict.CHANGED
     if alone:
         return Verdict.COMPLETE
-    return Verdict.EQUIVALENT if found else Verdict.IDENTICAL
+    return Verdict.EQUIVALENT if found or differs else Verdict.IDENTICAL
 
 
 def exceeds(report: Report, fail_on: str) -> bool:

@@ -175,3 +175,25 @@ def test_a_finding_without_readings_shows_its_evidence() -> None:
         out = render(report, fmt)
         assert "header=iso-8859-1" in out, fmt
         assert "∅" not in out, fmt
+
+
+def test_github_annotations_say_what_a_copy_as_a_whole_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An unrelated copy's annotation carries the share that aligns; a late start says
+    where the copy begins; a cut says after which words."""
+    import made_classes
+    from docwitness.cli import main
+
+    (tmp_path / "mixer").mkdir()
+    (tmp_path / "late").mkdir()
+    mixer = made_classes.mixer(tmp_path / "mixer")
+    late = made_classes.begins_late(tmp_path / "late")
+    main(["diff", str(mixer.ref), str(mixer.wit), "--format", "github"])
+    (line,) = capsys.readouterr().out.splitlines()
+    # "%" is written %25 in a workflow command's message.
+    assert line.startswith("::error ") and "unrelated: 13%25 of the copy's text" in line
+    main(["diff", str(late.ref), str(late.wit), "--format", "github"])
+    out = capsys.readouterr().out
+    begins = "truncation point 四: begins at point 四; the title, the preamble and points 一–三"
+    assert begins in out

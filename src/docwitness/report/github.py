@@ -28,11 +28,18 @@ def _finding(report: Report, w: WitnessReport, f: Finding) -> str:
         f"point {f.outline}" if f.outline else (f"paragraph {f.ref}" if f.ref is not None else "")
     )
     readings = ""
-    if f.ref_text or f.witness_text:
+    if f.kind == "truncation" and f.at == "start" and f.evidence:
+        readings = f": {f.evidence[0]}"
+    elif f.kind == "truncation":
+        readings = f": cut after …{f.witness_text or ''}"
+    elif f.ref_text or f.witness_text:
         readings = f": {f.ref_text or '∅'} → {f.witness_text or '∅'}"
+    elif f.evidence:  # a finding about the copy as a whole: its evidence says what
+        readings = f": {f.evidence[0]}"
     level = "error" if f.severity == "substantive" else "notice"
     title = f"{report.document_id or 'docwitness'}: {w.id} {f.kind}"
-    return _line(level, title, f"{w.id}: {f.kind} {where}{readings}".replace("  ", " "))
+    head = f"{w.id}: {f.kind}" + (f" {where}" if where else "")
+    return _line(level, title, head + readings)
 
 
 @REPORTERS.register("github")

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from made_fixtures import ARTICLE_FONT, _register_font
 
+NO_LINE_START = set("，。、；：！？）》」』”’")
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 DEJAVU_FONT = "DejaVuSans"
 
@@ -70,8 +71,13 @@ def wrap(text: str, width: float, s: Setting, first: float | None = None) -> lis
     if not s.latin:
         for token in re.findall(r"[A-Za-z0-9.]+|.", text):
             if line and _width(line + token, s) > avail:
+                carry = ""
+                if token in NO_LINE_START and len(line) > 1:
+                    # A closing mark may not start a line: the glyph before it goes
+                    # down with it, and the line ends a glyph short.
+                    line, carry = line[:-1], line[-1]
                 lines.append(line)
-                line, avail = "", width
+                line, avail = carry, width
             line += token
         return [*lines, line] if line else lines
     for word in text.split():

@@ -36,6 +36,7 @@ from docwitness.extract.pdf_layout import Line, tidy_line
 Char = Mapping[str, Any]
 
 _CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+_NO_LINE_START = set("，。、；：！？）》」』”’,.;:!?)")
 _MAX_GUTTERS = 2  # three columns
 _MIN_ROWS = 6  # fewer rows than this are not enough to see columns in
 _CROSSING_SHARE = 0.25  # a gutter may be crossed by this share of rows (titles, headers)
@@ -53,7 +54,13 @@ def head_width(chars: Sequence[Char]) -> float:
         return 0.0
     first = visible[0]
     if _CJK_CHAR.match(str(first["text"])):
-        return float(first["x1"]) - float(first["x0"])
+        # A closing mark may not start a line: the glyph before it comes down with it.
+        last = first
+        for c in visible[1:]:
+            if str(c["text"]) not in _NO_LINE_START:
+                break
+            last = c
+        return float(last["x1"]) - float(first["x0"])
     size = float(first["size"])
     last = first
     for c in visible[1:]:

@@ -338,7 +338,8 @@ def _mend(texts: list[str], page: int, known: set[str], joins: list[tuple[int, s
                     out[-1] = out[-1][:-1] + text
                     joins.append((page, f"{tail.group(1)}-|{head.group(1)}"))
                     continue
-            if tail:  # a real hyphen ("Russian-Chinese"): kept, no space after it
+            if re.search(r"\S-$", out[-1]):
+                # A real hyphen ("Russian-Chinese", "2017-2018"): kept, no space after it.
                 out[-1] += text
                 continue
         out.append(text)

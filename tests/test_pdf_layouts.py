@@ -416,3 +416,4 @@ def test_first_word_widths() -> None:
     assert head_width(_chars("中，文", 50, 100)) == 20.0  # a mark that may not start a line
     latin = _chars("word next", 50, 100)
     assert head_width(latin) == 40.0 + 10.0  # the word and a space, in this line's widths
+    assert head_width(_chars("2014年", 50, 100)) == 40.0  # no space before CJK text

@@ -1,9 +1,12 @@
 """PDF copies, read with pdfplumber (pdfminer.six underneath).
 
 Contract: ``PdfExtractor().extract(capture)`` returns the paragraphs the pages
-show, rebuilt from their lines (:mod:`docwitness.extract.pdf_layout`), with
-running headers, footers and page numbers detected across pages, removed, and
-summarised in ``Extraction.removed``. Each block carries the page it starts on.
+show, rebuilt from their lines (:mod:`docwitness.extract.pdf_layout`) read
+column by column (:mod:`docwitness.extract.pdf_columns`), with running
+headers, footers and page numbers detected across pages, removed, and
+summarised in ``Extraction.removed``, footnotes listed there too, and the
+layout found recorded in ``metadata["pdf_layout"]`` and, per page, in
+``metadata["pdf_pages"]`` (JSON). Each block carries the page it starts on.
 Characters drawn twice at (nearly) the same place, as fake bold is, are read
 once (pdfplumber's ``dedupe_chars``).
 

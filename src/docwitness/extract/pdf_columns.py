@@ -16,10 +16,10 @@ on those rows and their characters (plain mappings with ``text``, ``x0``,
   page number), which stay where they stand. A page with no gutter keeps its
   rows as pdfplumber read them.
 
-Each line also records the width its first word takes (one CJK character, or
-the first Latin or Cyrillic word and a space, in the line's own character
-widths): whether that would have fitted at the end of the line before is what
-decides where a paragraph ends.
+Each line also records the width its first word takes (one CJK character with
+any closing mark that may not start a line, or the first Latin or Cyrillic word
+and a space, in the line's own character widths): whether that would have
+fitted at the end of the line before is what decides where a paragraph ends.
 """
 
 from __future__ import annotations
@@ -64,7 +64,10 @@ def head_width(chars: Sequence[Char]) -> float:
     size = float(first["size"])
     last = first
     for c in visible[1:]:
-        if _CJK_CHAR.match(str(c["text"])) or float(c["x0"]) - float(last["x1"]) > 0.2 * size:
+        if _CJK_CHAR.match(str(c["text"])):
+            # Digits or letters run into CJK text ("2014年"): no space before them.
+            return float(last["x1"]) - float(first["x0"])
+        if float(c["x0"]) - float(last["x1"]) > 0.2 * size:
             break
         last = c
     spaces = [float(c["x1"]) - float(c["x0"]) for c in chars if c["text"] == " "]

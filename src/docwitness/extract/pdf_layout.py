@@ -10,12 +10,25 @@ be read and tested on their own:
   two or more) is furniture, and so is a page number ("- 3 -", "第3页",
   "3 / 12", "Page 3") in those places. It returns what to drop and a summary
   for the extraction record.
-* :func:`build_blocks` rebuilds paragraphs: a paragraph is a run of lines; a
-  new one starts where a line is indented, where the previous line ended short
-  of the right margin, or after a vertical gap on the same page. Lines set in a
-  clearly larger size are headings. A paragraph continues across a page break
-  unless the new page's first line says otherwise. Lines are joined with no
-  space between CJK characters (:func:`~docwitness.extract.text.join_lines`).
+* :func:`read_body` rebuilds paragraphs as a typesetter set them. It finds the
+  document's convention (:func:`find_convention`): a first-line indent, space
+  between paragraphs, or only a short last line, and applies it. A line ends
+  its paragraph only if the next line's first word (:attr:`Line.head`) would
+  have fitted in the space left on it, measured against the full lines that
+  start at the same x in the same column (on a character grid first lines and
+  continuation lines end at different places); where indents mark
+  paragraphs, a flush line continues unless the line before it stops well
+  short (a quarter of the line). A vertical gap larger than the line pitch
+  always ends a paragraph. Lines set in a clearly larger size are headings,
+  and so is a title set over several centred lines. A paragraph continues
+  across a column or page break unless its first line there says otherwise.
+  Lines are joined with no space between CJK characters and one otherwise
+  (:func:`~docwitness.extract.text.join_lines`); a word hyphenated at a line
+  end is mended when the next line starts lower-case and the document does
+  not write the hyphenated form elsewhere, and a real hyphen is kept.
+* :func:`split_footnotes` keeps the notes at the foot of a page (under a rule
+  or smaller, starting with a note mark) apart from the text.
+* :func:`describe` is the extraction record's account of all this.
 """
 
 from __future__ import annotations

@@ -414,6 +414,7 @@ def test_a_page_of_one_column_keeps_its_lines() -> None:
 def test_first_word_widths() -> None:
     assert head_width(_chars("中文", 50, 100)) == 10.0
     assert head_width(_chars("中，文", 50, 100)) == 20.0  # a mark that may not start a line
+    assert head_width(_chars("“中”，文", 50, 100)) == 40.0  # nor end one
     latin = _chars("word next", 50, 100)
     assert head_width(latin) == 40.0 + 10.0  # the word and a space, in this line's widths
     assert head_width(_chars("2014年", 50, 100)) == 40.0  # no space before CJK text

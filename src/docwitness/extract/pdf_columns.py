@@ -37,6 +37,7 @@ Char = Mapping[str, Any]
 
 _CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 _NO_LINE_START = set("，。、；：！？）》」』”’,.;:!?)")
+_NO_LINE_END = set("“‘《（「『【〔")
 _MAX_GUTTERS = 2  # three columns
 _MIN_ROWS = 6  # fewer rows than this are not enough to see columns in
 _CROSSING_SHARE = 0.25  # a gutter may be crossed by this share of rows (titles, headers)
@@ -53,10 +54,12 @@ def head_width(chars: Sequence[Char]) -> float:
     if not visible:
         return 0.0
     first = visible[0]
-    if _CJK_CHAR.match(str(first["text"])):
+    # An opening mark may not end a line: it goes down with the glyph after it.
+    opening = 1 if str(first["text"]) in _NO_LINE_END and len(visible) > 1 else 0
+    if _CJK_CHAR.match(str(visible[opening]["text"])):
         # A closing mark may not start a line: the glyph before it comes down with it.
-        last = first
-        for c in visible[1:]:
+        last = visible[opening]
+        for c in visible[opening + 1 :]:
             if str(c["text"]) not in _NO_LINE_START:
                 break
             last = c

@@ -55,6 +55,7 @@ class Setting:
     page_number: str | None = "- {n} -"
     footnotes: list[str] = field(default_factory=list)
     footnote_size: float = 8.0
+    marks: dict[int, str] = field(default_factory=dict)  # paragraph index → a raised note mark
 
 
 def _width(text: str, s: Setting, size: float | None = None) -> float:
@@ -178,13 +179,17 @@ def layout_pdf(title: list[str] | str, paragraphs: list[str], s: Setting) -> byt
     page_bottom = bottom
     bottom = max(bottom, bottom_page_one)
     first_page = True
-    for para in paragraphs:
+    for n, para in enumerate(paragraphs):
         indent = s.indent * s.size
         first = col_width if s.grid else col_width - indent
-        for i, line in enumerate(wrap(para, col_width, s, first)):
+        wrapped = wrap(para, col_width, s, first)
+        for i, line in enumerate(wrapped):
             x = left0 + state["col"] * (col_width + s.gutter) + (indent if i == 0 else 0)
             c.setFont(s.font, s.size)
             c.drawString(x, state["y"], line)
+            if n in s.marks and i == len(wrapped) - 1:  # small, raised, after the last word
+                c.setFont(s.font, s.size * 0.6)
+                c.drawString(x + _width(line, s), state["y"] + s.size * 0.4, s.marks[n])
             before = state["n"]
             advance(leading)
             if first_page and state["n"] != before:

@@ -85,7 +85,9 @@ def _case(name: str) -> tuple[str | list[str], list[str], mp.Setting]:
         return title, body, mp.Setting(page=A4, columns=3, size=9.0, title_size=16.0)
     if name == "footnotes":
         notes = ["① 本声明于2017年7月4日在莫斯科签署。", "② 中文本和俄文本同等作准。"]
-        return title, body, mp.Setting(footnotes=notes, title_size=15.75)
+        # Raised marks in the text point to them: the second and fourth paragraphs.
+        marks = {1: "①", 3: "②"}
+        return title, body, mp.Setting(footnotes=notes, marks=marks, title_size=15.75)
     if name == "page-furniture":
         return title, body, mp.Setting(page_number="第{n}页", title_size=15.75)
     # One page or two each: a header seen on one page only is no running header.
@@ -222,13 +224,17 @@ def test_record_says_columns_convention_joins_and_notes(built: Callable[[str], M
     joins = [j for p in pages for j in p.get("joins", [])]
     assert joins and all("-|" in j for j in joins)
     assert "words mended at line ends" in ext.metadata["pdf_layout"]
-    ext = _extracted(built("footnotes")[0])
+    pdf = built("footnotes")[0]
+    with pdfplumber.open(pdf) as doc:
+        assert doc.pages[0].extract_text().count("①") == 2  # in the text, and the note
+    ext = _extracted(pdf)
     assert [r for r in ext.removed if r.startswith("footnote")] == [
         "footnote (page 1): ① 本声明于2017年7月4日在莫斯科签署。",
         "footnote (page 1): ② 中文本和俄文本同等作准。",
     ]
-    assert json.loads(ext.metadata["pdf_pages"])[0]["notes"] == 2
-    assert "本声明" not in ext.text
+    page_one = json.loads(ext.metadata["pdf_pages"])[0]
+    assert page_one["notes"] == 2 and page_one["note_marks"] == ["①", "②"]
+    assert "本声明" not in ext.text and "①" not in ext.text
 
 
 def test_layout_record_round_trips_through_the_store(built: Callable[[str], Made]) -> None:
@@ -418,3 +424,15 @@ def test_first_word_widths() -> None:
     latin = _chars("word next", 50, 100)
     assert head_width(latin) == 40.0 + 10.0  # the word and a space, in this line's widths
     assert head_width(_chars("2014年", 50, 100)) == 40.0  # no space before CJK text
+
+
+def test_a_raised_mark_leaves_the_text_only_when_a_footnote_on_its_page_has_it() -> None:
+    body = [(f"正文{i}" * 14, _chars(f"正文{i}" * 14, 50, 100 + 16 * i)) for i in range(10)]
+    raised = _chars("原则。", 50, 300) + _chars("1", 80, 300, 6)  # small, its foot 4 pt higher
+    rows = [*body, ("原则。1", raised)]
+    lines, _ = page_lines(rows, 1, 595.0, 600.0)
+    assert (lines[-1].text, lines[-1].marks, lines[-1].unmarked) == ("原则。1", ("1",), "原则。")
+    assert read_body(lines).blocks[-1].text.endswith("原则。1")  # no note: the 1 stays
+    note = _ln("1 见联合国文件。", 50, 200, 540, size=8.0)
+    layout = read_body([*lines, note])
+    assert layout.blocks[-1].text.endswith("原则。") and layout.marks == [(1, "1")]

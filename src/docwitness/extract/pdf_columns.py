@@ -38,6 +38,7 @@ Char = Mapping[str, Any]
 _CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 _NO_LINE_START = set("，。、；：！？）》」』”’,.;:!?)")
 _NO_LINE_END = set("“‘《（「『【〔")
+_RAISED_MARK = re.compile(r"\d{1,3}|[\u2460-\u2473\u2776-\u277f]|\*{1,3}|[†‡]")
 _MAX_GUTTERS = 2  # three columns
 _MIN_ROWS = 6  # fewer rows than this are not enough to see columns in
 _CROSSING_SHARE = 0.25  # a gutter may be crossed by this share of rows (titles, headers)
@@ -153,15 +154,43 @@ def _text_of(chars: Sequence[Char]) -> str:
     return out
 
 
+def _raised_marks(visible: list[Char], size: float) -> tuple[tuple[str, ...], str | None]:
+    """Note marks set small and raised in the line ("…原则¹"), and its text without them."""
+    bottoms = sorted(float(c["bottom"]) for c in visible if float(c["size"]) >= 0.8 * size)
+    if not bottoms:
+        return (), None
+    baseline = bottoms[len(bottoms) // 2]
+    raised = [
+        float(c["size"]) < 0.8 * size and float(c["bottom"]) < baseline - 0.2 * size
+        for c in visible
+    ]
+    if not any(raised):
+        return (), None
+    marks: list[str] = []
+    for i, c in enumerate(visible):
+        if raised[i]:
+            if i and raised[i - 1]:
+                marks[-1] += str(c["text"])
+            else:
+                marks.append(str(c["text"]))
+    if not all(_RAISED_MARK.fullmatch(m) for m in marks):
+        return (), None
+    rest = [c for c, up in zip(visible, raised, strict=True) if not up]
+    return tuple(marks), tidy_line(_text_of(rest))
+
+
 def _line(chars: Sequence[Char], text: str, page: int, height: float, column: int) -> Line | None:
     visible = _visible(chars)
     text = tidy_line(text)
     if not text or not visible:
         return None
     sizes = sorted(float(c["size"]) for c in visible)
+    marks, unmarked = _raised_marks(visible, sizes[len(sizes) // 2])
     return Line(
         page=page,
         text=text,
+        marks=marks,
+        unmarked=unmarked,
         x0=min(float(c["x0"]) for c in visible),
         x1=max(float(c["x1"]) for c in visible),
         top=min(float(c["top"]) for c in visible),

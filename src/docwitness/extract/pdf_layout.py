@@ -37,7 +37,7 @@ import json
 import re
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from docwitness.extract.text import join_lines
@@ -71,6 +71,8 @@ class Line:
     head: float = 0.0  # the width the first word takes (one CJK character, or a word and a space)
     column: int = 0  # 1, 2, 3 on a page set in columns; 0 for one column or across them
     below_rule: bool = False  # under a rule drawn across the lower half of the page
+    marks: tuple[str, ...] = ()  # note marks set small and raised in the line ("¹", "①")
+    unmarked: str | None = None  # the text without them, when it has any
 
 
 def tidy_line(text: str) -> str:
@@ -158,6 +160,7 @@ class Layout:
     convention: str
     notes: list[tuple[int, str]]  # footnotes kept apart from the text: (page, text)
     joins: list[tuple[int, str]]  # words mended at a line end: (page, "interna-|tional")
+    marks: list[tuple[int, str]] = field(default_factory=list)  # note marks taken out of lines
 
 
 def _body_size(lines: list[Line]) -> float:
@@ -336,6 +339,26 @@ def find_convention(lines: list[Line], size: float, geo: _Geometry | None = None
     return SHORT
 
 
+def _unmark(
+    lines: list[Line], notes: list[tuple[int, str]]
+) -> tuple[list[Line], list[tuple[int, str]]]:
+    """Lines without the raised marks that point to a footnote on their page."""
+    marked: dict[int, set[str]] = defaultdict(set)
+    for page, text in notes:
+        m = _NOTE_MARK.match(text)
+        if m:
+            marked[page].add(m.group().strip("[]()（）"))
+    out: list[Line] = []
+    taken: list[tuple[int, str]] = []
+    for ln in lines:
+        if ln.unmarked is not None and ln.marks and set(ln.marks) <= marked[ln.page]:
+            out.append(replace(ln, text=ln.unmarked))
+            taken += [(ln.page, m) for m in ln.marks]
+        else:
+            out.append(ln)
+    return out, taken
+
+
 def _mend(texts: list[str], page: int, known: set[str], joins: list[tuple[int, str]]) -> str:
     """Join a paragraph's lines, mending words hyphenated at a line end."""
     out: list[str] = []
@@ -369,6 +392,7 @@ def read_body(lines: list[Line]) -> Layout:
         return Layout([], SHORT, [], [])
     size = _body_size(lines)
     lines, notes = split_footnotes(lines, size)
+    lines, marks = _unmark(lines, notes)
     geo = _Geometry(lines, size)
     convention = find_convention(lines, size, geo)
     pitch = _pitch(lines, size)
@@ -426,7 +450,7 @@ def read_body(lines: list[Line]) -> Layout:
         Block(_mend([ln.text for ln in run], page, known, joins), kind, page)
         for kind, page, run in runs
     ]
-    return Layout(blocks, convention, notes, joins)
+    return Layout(blocks, convention, notes, joins, marks)
 
 
 def build_blocks(lines: list[Line]) -> list[Block]:
@@ -454,6 +478,9 @@ def describe(pages: list[list[Line]], drop: set[tuple[int, int]], layout: Layout
         notes = sum(1 for q, _ in layout.notes if q == page)
         if notes:
             entry["notes"] = notes
+        marks = [m for q, m in layout.marks if q == page]
+        if marks:
+            entry["note_marks"] = marks
         per_page.append(entry)
     set_in = "; ".join(
         f"{n} column{'s' if n > 1 else ''} on {_pages_summary(pages_of)}"

@@ -27,7 +27,9 @@ be read and tested on their own:
   end is mended when the next line starts lower-case and the document does
   not write the hyphenated form elsewhere, and a real hyphen is kept.
 * :func:`split_footnotes` keeps the notes at the foot of a page (under a rule
-  or smaller, starting with a note mark) apart from the text.
+  or smaller, starting with a note mark) apart from the text; a mark set small
+  and raised in a line (:attr:`Line.marks`) that one of them starts with is
+  taken out of the line's text.
 * :func:`describe` is the extraction record's account of all this.
 """
 

@@ -1,9 +1,12 @@
 """PDF copies, read with pdfplumber (pdfminer.six underneath).
 
 Contract: ``PdfExtractor().extract(capture)`` returns the paragraphs the pages
-show, rebuilt from their lines (:mod:`docwitness.extract.pdf_layout`), with
-running headers, footers and page numbers detected across pages, removed, and
-summarised in ``Extraction.removed``. Each block carries the page it starts on.
+show, rebuilt from their lines (:mod:`docwitness.extract.pdf_layout`) read
+column by column (:mod:`docwitness.extract.pdf_columns`), with running
+headers, footers and page numbers detected across pages, removed, and
+summarised in ``Extraction.removed``, footnotes listed there too, and the
+layout found recorded in ``metadata["pdf_layout"]`` and, per page, in
+``metadata["pdf_pages"]`` (JSON). Each block carries the page it starts on.
 Characters drawn twice at (nearly) the same place, as fake bold is, are read
 once (pdfplumber's ``dedupe_chars``).
 
@@ -24,12 +27,14 @@ import gc
 import io
 import logging
 import re
+from dataclasses import replace
 from importlib.metadata import version
 from typing import Any
 
 from docwitness import __version__
 from docwitness.errors import ExtractionError
-from docwitness.extract.pdf_layout import Line, build_blocks, find_furniture, tidy_line
+from docwitness.extract.pdf_columns import page_lines
+from docwitness.extract.pdf_layout import Line, describe, find_furniture, read_body
 from docwitness.model import Capture, Extraction
 
 log = logging.getLogger(__name__)
@@ -68,29 +73,31 @@ def _open(capture: Capture) -> Any:
     return pdf
 
 
+def _rule_top(page: Any) -> float | None:
+    """The lowest horizontal rule drawn in the lower half of the page (a footnote rule)."""
+    tops = [
+        float(obj["top"])
+        for obj in (*page.lines, *page.rects)
+        if float(obj["bottom"]) - float(obj["top"]) < 2
+        and float(obj["x1"]) - float(obj["x0"]) > 0.1 * float(page.width)
+        and float(obj["top"]) > float(page.height) / 2
+    ]
+    return max(tops) if tops else None
+
+
 def _page_lines(page: Any, number: int) -> tuple[list[Line], int, int]:
-    """The page's lines (fake bold de-duplicated), its glyph count and image count."""
+    """The page's lines (fake bold de-duplicated) in reading order, column by column,
+    its glyph count and image count."""
     deduped = page.dedupe_chars(tolerance=1)
     glyphs = len(deduped.chars)
-    lines: list[Line] = []
-    for raw in deduped.extract_text_lines(return_chars=True, strip=True):
-        text = tidy_line(raw["text"])
-        if not text:
-            continue
-        sizes = sorted(c["size"] for c in raw["chars"]) or [0.0]
-        lines.append(
-            Line(
-                page=number,
-                text=text,
-                x0=float(raw["x0"]),
-                x1=float(raw["x1"]),
-                top=float(raw["top"]),
-                bottom=float(raw["bottom"]),
-                size=float(sizes[len(sizes) // 2]),
-                page_height=float(page.height),
-            )
-        )
-    lines.sort(key=lambda ln: (round(ln.top), ln.x0))
+    rows = [
+        (raw["text"], raw["chars"])
+        for raw in deduped.extract_text_lines(return_chars=True, strip=True)
+    ]
+    lines, _ = page_lines(rows, number, float(page.width), float(page.height))
+    rule = _rule_top(page)
+    if rule is not None:
+        lines = [replace(ln, below_rule=True) if ln.top > rule else ln for ln in lines]
     return lines, glyphs, len(page.images)
 
 
@@ -143,7 +150,8 @@ class PdfExtractor:
         body = [
             ln for p, lines in enumerate(pages) for i, ln in enumerate(lines) if (p, i) not in drop
         ]
-        blocks = build_blocks(body)
+        layout = read_body(body)
+        blocks = layout.blocks
 
         warnings: list[str] = []
         text = "".join(ln.text for lines in pages for ln in lines)
@@ -166,7 +174,7 @@ class PdfExtractor:
                 "pdfminer.six": version("pdfminer.six"),
             },
             replacement_chars=fffd,
-            removed=tuple(furniture),
-            metadata={"pages": str(len(pages))},
+            removed=(*furniture, *(f"footnote (page {p}): {t}" for p, t in layout.notes)),
+            metadata={"pages": str(len(pages)), **describe(pages, drop, layout)},
             warnings=tuple(warnings),
         )

@@ -6,7 +6,10 @@ none is a real source.
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,7 @@ from docwitness.errors import ExitCode, ExtractionError
 from docwitness.extract import extract
 from docwitness.extract.framing import parse_byline, separate_framing
 from docwitness.extract.html import HtmlExtractor
+from docwitness.extract.html_tree import MAX_DEPTH
 from docwitness.extract.pages import combine_pages
 from docwitness.model import Block, Capture, Document, Extraction, sha256_bytes
 from docwitness.normalise import build_document
@@ -249,6 +253,76 @@ def test_whole_page_inside_a_form_is_not_dropped_as_chrome() -> None:
 def test_no_article_text_is_an_error() -> None:
     with pytest.raises(ExtractionError, match="no article text"):
         _html("<nav>首页</nav><footer>版权所有</footer>")
+
+
+# --------------------------------------------------------------------------- hostile pages
+
+_PARA = "<p>双方认为，当前国际体系正在朝着多极化演变。</p>"
+_HOSTILE = {
+    "made-nested-5000-divs.html": "<div>" * 5000 + _PARA + "</div>" * 5000,
+    "made-nested-20000-divs.html": "<div>" * 20000 + _PARA + "</div>" * 20000,
+    "made-nested-30000-tables.html": "<table><tr><td>" * 30000
+    + _PARA
+    + "</td></tr></table>" * 30000,
+    "made-unclosed-100000-tags.html": _PARA + "<div><span>" * 50000 + _PARA,
+}
+# Run apart, with a time-out only as a guard against a hang: how long a page takes
+# is measured, not asserted.
+_EXTRACT_IN_A_PROCESS = """
+import json, sys
+from pathlib import Path
+from docwitness.capture.file import capture_file
+from docwitness.extract import extract
+ext = extract(capture_file(Path(sys.argv[1])))
+print(json.dumps({"texts": [b.text for b in ext.blocks], "warnings": list(ext.warnings)}))
+"""
+
+
+@pytest.mark.parametrize("name", sorted(_HOSTILE))
+def test_deeply_nested_page_is_read_in_bounded_time(name: str, tmp_path: Path) -> None:
+    path = tmp_path / name
+    path.write_text(f"<html><body>{_HOSTILE[name]}</body></html>", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-c", _EXTRACT_IN_A_PROCESS, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    got = json.loads(proc.stdout)
+    assert "双方认为，当前国际体系正在朝着多极化演变。" in got["texts"]
+    assert any(
+        w.startswith(f"html: nesting deeper than {MAX_DEPTH} levels was flattened")
+        for w in got["warnings"]
+    ), got["warnings"]
+
+
+def test_flattened_nesting_keeps_paragraphs_apart_and_hidden_text_out() -> None:
+    deep = "<div>" * (MAX_DEPTH + 40)
+    ext = _html(
+        f"{deep}<h2>第一段</h2>文字<script>var x = 1;</script><div hidden>隐藏的话</div>"
+        "<p>第二段<b>加粗</b>文字</p><!-- 注释 --><br>第三段"
+    )
+    assert _texts(ext) == ["第一段", "文字", "第二段加粗文字", "第三段"]
+    assert "hidden: 隐藏的话" in ext.removed
+    # html and body are the first two levels: 42 divs, then the six elements in them.
+    assert ext.warnings == (
+        f"html: nesting deeper than {MAX_DEPTH} levels was flattened (48 elements)",
+    )
+
+
+def test_a_page_of_ordinary_depth_is_not_flattened(portal: Extraction) -> None:
+    assert not any(w.startswith("html:") for w in portal.warnings)
+
+
+def test_related_reading_after_each_of_many_labels_is_removed() -> None:
+    para = "<p>第一段正文，内容足够长，足以成为文章的正文部分。</p>" * 4
+    lists = "<p>相关阅读：</p><ul><li><a href='/a'>别的文章</a></li></ul>" * 3
+    ext = _html(f"<div class='article'>{para}{lists}</div>")
+    assert len(ext.blocks) == 4
+    assert ext.removed.count("related: 相关阅读：") == 3
+    assert ext.removed.count("related: 别的文章") == 3
 
 
 # --------------------------------------------------------------------------- framing rules

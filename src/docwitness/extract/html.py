@@ -27,12 +27,21 @@ author, dateline).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from importlib.metadata import version
 from typing import TYPE_CHECKING
 
 from docwitness import __version__
 from docwitness.errors import ExtractionError
 from docwitness.extract.framing import parse_byline, separate_framing
+from docwitness.extract.html_tree import (
+    MAX_DEPTH,
+    bottom_up,
+    child_tags,
+    elements,
+    flatten_deep,
+    preorder,
+)
 from docwitness.extract.text import decode_text
 from docwitness.model import Block, BlockKind, Capture, Extraction
 
@@ -66,6 +75,10 @@ _RELATED = re.compile(
     r"|相關報導|相關鏈接|related(?: reading| articles| stories| links)?)\s*[:：]?$",
     re.IGNORECASE,
 )
+# Elements that may hold a related-reading label, and the most characters other
+# than white space that any label of _RELATED has ("related articles:").
+_RELATED_LABELS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "span", "strong", "b"))
+_RELATED_MAX = 24
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _BLOCKS = frozenset(
@@ -130,38 +143,94 @@ def _drop(tag: Tag, removed: list[str], label: str) -> None:
 
 
 def _clean(root: Tag, removed: list[str], chrome: bool, keep: Tag | None = None) -> None:
-    """Drop non-text, hidden elements and (with ``chrome``) site chrome under ``root``."""
-    for tag in root.find_all(_NOT_TEXT):
-        tag.decompose()
-    for tag in root.find_all(_is_hidden):
-        if not tag.decomposed:
+    """Drop non-text, hidden elements and (with ``chrome``) site chrome under ``root``.
+
+    Each step is one walk of the tree, and what it asks of an element's subtree
+    (its paragraphs' text, an ``h1`` in it, how much text it holds) is summed from
+    the leaves up beforehand, so the time grows with the page, not its square.
+    """
+
+    def not_text(tag: Tag) -> bool:
+        if tag.name in _NOT_TEXT:
+            tag.decompose()
+            return False
+        return True
+
+    def hidden(tag: Tag) -> bool:
+        if _is_hidden(tag):
             _drop(tag, removed, "hidden")
+            return False
+        return True
+
+    preorder(root, not_text)
+    preorder(root, hidden)
     if not chrome:
         return
-    total = _paragraph_text(root)
-    for tag in root.find_all(True):
-        if tag.decomposed or tag is keep:
-            continue
+    order = elements(root)
+    paragraphs = bottom_up(order, lambda t: len(t.get_text().strip(_EDGE)) if t.name == "p" else 0)
+    h1s = bottom_up(order, lambda t: t.name == "h1")
+    total = paragraphs[id(root)]
+
+    def site_chrome(tag: Tag) -> bool:
+        if tag is keep:
+            return True
         name = str(tag.name)
         chromy = name in _CHROME_TAGS or any(_CHROME_TOKEN.search(t) for t in _tokens(tag))
         # An article's own <header> holds its title, and whole pages sit in a <form>
         # (ASP.NET) or a "main-side" wrapper: never drop what holds the article.
-        if not chromy or tag.find("h1") is not None or _paragraph_text(tag) * 2 > total > 0:
-            continue
+        if not chromy or h1s[id(tag)] or paragraphs[id(tag)] * 2 > total > 0:
+            return True
         _drop(tag, removed, f"chrome {_describe(tag)}")
-    for tag in root.find_all([*_HEADINGS, "p", "div", "span", "strong", "b"]):
-        if tag.decomposed or not _RELATED.match(_tidy(tag.get_text())):
-            continue
+        return False
+
+    preorder(root, site_chrome)
+    order = elements(root)
+    solid = bottom_up(order, _solid_chars)
+    gone: set[int] = set()
+
+    def related(tag: Tag) -> bool:
+        if id(tag) in gone:
+            return False
+        if (
+            tag.name not in _RELATED_LABELS
+            or solid[id(tag)] > _RELATED_MAX
+            or not _RELATED.match(_tidy(tag.get_text()))
+        ):
+            return True
         # The label and the link lists after it form the block.
-        for sib in list(tag.find_next_siblings()):
+        for sib in _tags_after(tag):
             if sib.name not in ("ul", "ol", "div", "p", "li", "dl") or not sib.find("a"):
                 break
+            gone.add(id(sib))
             _drop(sib, removed, "related")
         _drop(tag, removed, "related")
+        return False
+
+    preorder(root, related)
 
 
-def _paragraph_text(tag: Tag) -> int:
-    return sum(len(p.get_text().strip(_EDGE)) for p in tag.find_all("p"))
+def _tags_after(tag: Tag) -> Iterator[Tag]:
+    """The elements after ``tag`` under its parent, read one at a time."""
+    from bs4.element import Tag
+
+    sib = tag.next_sibling
+    while sib is not None:
+        after = sib.next_sibling  # taken before the caller drops ``sib``
+        if isinstance(sib, Tag):
+            yield sib
+        sib = after
+
+
+def _solid_chars(tag: Tag) -> int:
+    """Characters of ``tag``'s own text that are not white space (at most what a
+    reader of it after :func:`_tidy` sees)."""
+    from bs4.element import NavigableString
+
+    count = 0
+    for s in tag.contents:
+        if type(s) is NavigableString:
+            count += len(s) - sum(s.count(c) for c in _EDGE)
+    return count
 
 
 def _own_text(tag: Tag) -> int:
@@ -178,8 +247,7 @@ def _find_body(soup: BeautifulSoup) -> Tag | None:
     has_block: dict[int, bool] = {}
     for tag in reversed(tags):
         has_block[id(tag)] = any(
-            c.name in _BLOCKS or has_block.get(id(c), False)
-            for c in tag.find_all(True, recursive=False)
+            c.name in _BLOCKS or has_block.get(id(c), False) for c in child_tags(tag)
         )
     scores: dict[int, int] = {}
     owners: dict[int, Tag] = {}
@@ -206,8 +274,10 @@ def _find_title(soup: BeautifulSoup, body: Tag) -> Tag | None:
     def before(tag: Tag) -> bool:
         return body not in tag.parents and tag not in body.parents
 
+    position = {id(t): n for n, t in enumerate(soup.find_all(True))}
+
     def precedes(tag: Tag) -> bool:
-        return any(el is body for el in tag.find_all_next(True))
+        return position[id(tag)] < position[id(body)]
 
     def title_classed(tag: Tag) -> bool:
         return any(re.search("title|headline", k) for k in _tokens(tag))
@@ -307,6 +377,13 @@ class HtmlExtractor:
             metadata["html_title"] = _tidy(str(soup.title.string))
         if soup.head is not None:
             soup.head.decompose()
+        warnings: list[str] = []
+        flattened = flatten_deep(soup, _BLOCKS, lambda tag: self._skip(tag, removed))
+        if flattened:
+            warnings.append(
+                f"html: nesting deeper than {MAX_DEPTH} levels was flattened"
+                f" ({flattened} element{'s' if flattened != 1 else ''})"
+            )
 
         blocks: list[Block] = []
         if select is not None:
@@ -354,4 +431,17 @@ class HtmlExtractor:
             replacement_chars=decoded.replacement_chars,
             removed=(*removed, *framing.removed),
             metadata=metadata,
+            warnings=tuple(warnings),
         )
+
+    @staticmethod
+    def _skip(tag: Tag, removed: list[str]) -> bool:
+        """Whether an element being flattened is left out: non-text, or hidden (recorded)."""
+        if tag.name in _NOT_TEXT:
+            return True
+        if _is_hidden(tag):
+            text = " ".join(tag.stripped_strings)
+            if text.strip(_EDGE):
+                removed.append(_record("hidden", text))
+            return True
+        return False

@@ -14,7 +14,12 @@ A text layer that is mostly ``(cid:NNN)`` or U+FFFD (a CJK font without a map
 to Unicode) is not silently turned into text: the extraction carries a warning
 starting ``unreliable-text-layer:`` and the report must say the copy could not
 be read, not diff it. An encrypted, damaged (truncated) or image-only PDF
-raises :class:`~docwitness.errors.ExtractionError` with the reason.
+raises :class:`~docwitness.errors.ExtractionError` with the reason, and so
+does any failure inside the PDF libraries while the file is opened or its pages
+read: all of them mean a damaged PDF. What pdfminer logs at WARNING while it
+reads goes into the extraction's warnings (``pdfminer: …``), or into the
+reason when the PDF cannot be read; it reaches the log's own handlers (stderr)
+only when debug logging is on.
 
 Pages are read one at a time and released (pdfminer's object cache is off and
 each page's layout is flushed), so memory stays bounded by one page's objects
@@ -27,6 +32,7 @@ import gc
 import io
 import logging
 import re
+import threading
 from dataclasses import replace
 from importlib.metadata import version
 from typing import Any
@@ -44,32 +50,51 @@ _CID = re.compile(r"\(cid:\d+\)")
 _UNRELIABLE_SHARE = 0.05
 _GC_EVERY = 4  # pages; pdfplumber's page objects are reference cycles, freed only by gc
 _EOF_WINDOW = 2048  # "%%EOF" must be near the end; writers may add a little junk after it
+_REASON_MAX = 200  # characters of a library's message in a damaged PDF's reason
+
+
+def _cause(exc: BaseException) -> BaseException:
+    """pdfplumber wraps what pdfminer raised in a PdfminerException: the original."""
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    while isinstance(exc, PdfminerException) and exc.args and isinstance(exc.args[0], Exception):
+        exc = exc.args[0]
+    return exc
+
+
+def _damage(exc: BaseException) -> str:
+    """What the libraries raised, on one line and cut short: pdfminer puts whole
+    dictionaries in its messages."""
+    cause = _cause(exc)
+    text = " ".join(str(cause).split())
+    if len(text) > _REASON_MAX:
+        text = text[:_REASON_MAX] + "…"
+    return f"{type(cause).__name__}: {text}" if text else type(cause).__name__
 
 
 def _open(capture: Capture) -> Any:
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfplumber.utils.exceptions import PdfminerException
 
     if b"%%EOF" not in capture.body[-_EOF_WINDOW:]:
         raise ExtractionError(
             capture.source, "damaged PDF: the file is truncated (no %%EOF at its end)"
         )
+    _listen()
     try:
         pdf = pdfplumber.open(io.BytesIO(capture.body), raise_unicode_errors=False)
-    except PdfminerException as exc:
-        cause = exc.args[0] if exc.args else exc
+        # Without this pdfminer keeps every object it has parsed (page content
+        # streams included) for the life of the document.
+        pdf.doc.caching = False
+    except Exception as exc:  # pdfminer raises many kinds on bad input; all mean "damaged"
+        _stop()
+        cause = _cause(exc)
         if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
             raise ExtractionError(
                 capture.source,
                 f"encrypted PDF: a password is needed to read it ({type(cause).__name__})",
             ) from None
-        raise ExtractionError(capture.source, f"damaged PDF: {cause}") from None
-    except Exception as exc:  # pdfminer raises many kinds on bad input; all mean "damaged"
-        raise ExtractionError(capture.source, f"damaged PDF: {type(exc).__name__}: {exc}") from None
-    # Without this pdfminer keeps every object it has parsed (page content
-    # streams included) for the life of the document.
-    pdf.doc.caching = False
+        raise ExtractionError(capture.source, _with_said(f"damaged PDF: {_damage(exc)}")) from None
     return pdf
 
 
@@ -83,6 +108,91 @@ def _rule_top(page: Any) -> float | None:
         and float(obj["top"]) > float(page.height) / 2
     ]
     return max(tops) if tops else None
+
+
+def _close(pdf: Any) -> None:
+    """Release the document and stop listening to pdfminer. Not pdfplumber's ``close``:
+    that first builds every page object, reading the whole file again (and failing
+    again, past the error being reported, on a damaged one)."""
+    try:
+        pdf.flush_cache()
+        pdf.stream.close()
+    finally:
+        _stop()
+
+
+# --------------------------------------------------------------------------- pdfminer's log
+# From _open to _close, what pdfminer logs at WARNING in this thread is kept, and
+# unless debug logging is on it stops there: the error is one line, without its
+# echoes. What was heard stays readable (_heard) until the thread opens another PDF.
+
+_SAID_MAX = 20  # distinct messages kept; a damaged file can say the same thing on every page
+
+
+class _Said(logging.Handler):
+    """What pdfminer logs at WARNING or above while this thread reads a PDF."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.local = threading.local()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if getattr(self.local, "listening", False):
+            self.local.said.append(" ".join(record.getMessage().split()))
+
+
+_SAID = _Said()
+_quiet_lock = threading.Lock()
+_reading = 0  # PDFs being read now, in all threads
+_propagate = True  # pdfminer's logger's own setting, put back when none is read
+
+
+def _listen() -> None:
+    global _reading, _propagate
+    logger = logging.getLogger("pdfminer")
+    with _quiet_lock:
+        if _reading == 0:
+            _propagate = logger.propagate
+            if _SAID not in logger.handlers:
+                logger.addHandler(_SAID)
+            logger.propagate = _propagate and logger.isEnabledFor(logging.DEBUG)
+        _reading += 1
+    _SAID.local.said = []
+    _SAID.local.listening = True
+
+
+def _stop() -> None:
+    global _reading
+    if not getattr(_SAID.local, "listening", False):
+        return
+    _SAID.local.listening = False
+    with _quiet_lock:
+        _reading -= 1
+        if _reading == 0:
+            logging.getLogger("pdfminer").propagate = _propagate
+
+
+def _heard() -> list[str]:
+    """What pdfminer said while this thread last read a PDF."""
+    said: list[str] = getattr(_SAID.local, "said", [])
+    return said
+
+
+def _said_summary() -> list[str]:
+    """pdfminer's messages once each, in order, with how often each came."""
+    counts: dict[str, int] = {}
+    for message in _heard():
+        counts[message] = counts.get(message, 0) + 1
+    out = [f"pdfminer: {m}" + (f" (×{n})" if n > 1 else "") for m, n in counts.items()]
+    if len(out) > _SAID_MAX:
+        out[_SAID_MAX:] = [f"pdfminer: and {len(out) - _SAID_MAX} other messages"]
+    return out
+
+
+def _with_said(reason: str) -> str:
+    """A reason, with the first thing pdfminer said about the file, if it said anything."""
+    said = _heard()
+    return f"{reason} (pdfminer: {said[0]})" if said else reason
 
 
 def _page_lines(page: Any, number: int) -> tuple[list[Line], int, int]:
@@ -133,13 +243,13 @@ class PdfExtractor:
         except Exception as exc:  # a broken object, stream or font mid-file
             where = f"page {len(pages) + 1}"
             raise ExtractionError(
-                capture.source, f"damaged PDF at {where}: {type(exc).__name__}: {exc}"
+                capture.source, _with_said(f"damaged PDF at {where}: {_damage(exc)}")
             ) from None
         finally:
-            pdf.close()
+            _close(pdf)
 
         if not pages:
-            raise ExtractionError(capture.source, "damaged PDF: no pages found")
+            raise ExtractionError(capture.source, _with_said("damaged PDF: no pages found"))
         if glyphs == 0:
             what = (
                 "the pages are images (a scan?)" if images else "the pages hold only drawn shapes"
@@ -153,7 +263,7 @@ class PdfExtractor:
         layout = read_body(body)
         blocks = layout.blocks
 
-        warnings: list[str] = []
+        warnings = _said_summary()
         text = "".join(ln.text for lines in pages for ln in lines)
         cids = len(_CID.findall(text))
         fffd = text.count("\ufffd")

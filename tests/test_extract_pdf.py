@@ -115,7 +115,6 @@ def test_a_clean_text_layer_has_no_warning(extracted: Extraction) -> None:
     [
         (mf.pdf_damaged, "damaged PDF: the file is truncated"),
         (mf.pdf_encrypted, "encrypted PDF: a password is needed"),
-        (mf.pdf_no_text, "no text layer: the pages are images"),
     ],
 )
 def test_unreadable_pdfs_give_a_clear_error(tmp_path: Path, builder: object, reason: str) -> None:
@@ -266,3 +265,44 @@ def test_reading_from_bytes_does_not_need_a_file(made_pdf: Path) -> None:
     data = made_pdf.read_bytes()
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         assert len(pdf.pages) >= 4
+
+
+def test_a_scan_is_a_copy_whose_text_cannot_be_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A made PDF of page images has no text layer: it is kept and reported as an
+    unreliable copy (one finding saying why, OCR not attempted), never diffed, and a
+    catalogue holding it still collates the copies that can be read."""
+    import json
+
+    import made
+    from docwitness.cli import main
+    from docwitness.pipeline import collate, fetch
+
+    scan = mf.pdf_no_text(tmp_path)[0]
+    ext = extract(capture_file(scan))
+    assert ext.blocks == ()
+    assert ext.warnings[-1].startswith("unreliable-text-layer: no text layer: the pages are images")
+
+    out = tmp_path / "made-inspect.json"
+    assert main(["inspect", str(scan), "--format", "json", "-o", str(out)]) == ExitCode.FINDINGS
+    (w,) = json.loads(out.read_text(encoding="utf-8"))["witnesses"]
+    assert w["verdict"] == "unreliable"
+    assert [f["kind"] for f in w["findings"]] == ["unreliable-text"]
+    assert "OCR is not attempted" in w["findings"][0]["evidence"][0]
+
+    made.write_made(tmp_path, "made-statement.txt", made.made_statement())
+    catalogue = made.write_catalogue(
+        tmp_path,
+        [("made-statement", "mirror", "made-statement.txt"), ("made-scan", "official", scan.name)],
+    )
+    store = tmp_path / "snapshots"
+    results = {r.witness: r for r in fetch([catalogue], store)}
+    assert results["made-scan"].status == "captured"
+    assert results["made-scan"].checks == "unreliable"
+    (report,) = collate([catalogue], store)
+    verdicts = {x.id: x.verdict for x in report.witnesses}
+    assert verdicts == {"made-statement": "complete", "made-scan": "unreliable"}
+    assert report.reference is not None and report.reference.id == "made-statement"
+    capsys.readouterr()
+    assert main(["verify", "--store", str(store)]) == ExitCode.OK

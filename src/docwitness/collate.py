@@ -51,7 +51,7 @@ def assess(
     ``beyond-reference``.
     """
     from docwitness.compare.engine import compare, side
-    from docwitness.single_copy import analyse
+    from docwitness.single_copy import analyse, unreliable_text
 
     unreliable = unreliable_text(witness)
     if unreliable is not None:
@@ -117,21 +117,6 @@ def format_notes(doc: Document) -> tuple[str, ...]:
     return tuple(w for w in doc.extraction.warnings if w.startswith("format:"))
 
 
-def unreliable_text(doc: Document) -> Finding | None:
-    """A finding when the extractor judged the copy's text layer unreliable, else None."""
-    for warning in doc.extraction.warnings:
-        _, _, what = warning.partition("unreliable-text-layer:")
-        if what:
-            return Finding(
-                kind="unreliable-text",
-                severity="substantive",
-                rule="unreliable-text-layer",
-                evidence=(what.strip(),),
-                detail={"extractor": doc.extraction.extractor},
-            )
-    return None
-
-
 def extraction_findings(doc: Document) -> list[Finding]:
     """What the decoding says about a copy: replacement characters in its text, and
     charset opinions (BOM, header, meta, detector) that disagree."""
@@ -177,7 +162,7 @@ def single_copy_report(doc: Document, language: str | None = None) -> WitnessRep
     from docwitness.single_copy import inspect_document
 
     report = inspect_document(doc, language=language)
-    found = [f for f in (unreliable_text(doc), *extraction_findings(doc)) if f is not None]
+    found = extraction_findings(doc)
     notes = report.notes + format_notes(doc)
     if not found:
         return replace(report, notes=notes)
@@ -245,7 +230,7 @@ def choose_reference(
     """The catalogue's ``reference`` if available, else the first available official
     witness, else the most complete copy; with the reason, said in the report.
     Witnesses in ``set_aside`` are not chosen as the most complete copy."""
-    from docwitness.single_copy import inspect_document
+    from docwitness.single_copy import inspect_document, unreliable_text
 
     available = [
         x for x in loaded if x.document is not None and unreliable_text(x.document) is None

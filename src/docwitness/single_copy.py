@@ -148,7 +148,24 @@ def single_copy_findings(doc: Document, language: str | None = None) -> list[Fin
 
 
 def inspect_document(doc: Document, *, language: str | None = None) -> WitnessReport:
-    """A report on one copy with no reference: verdict, findings, claims, notes."""
+    """A report on one copy with no reference: verdict, findings, claims, notes.
+
+    A copy whose text layer is unreliable (a scan with no text layer, glyphs with no
+    Unicode mapping) is not read further: its one finding says why.
+    """
+    unreliable = unreliable_text(doc)
+    if unreliable is not None:
+        return WitnessReport(
+            id=doc.witness_id,
+            source=doc.source,
+            verdict=decide((unreliable,), alone=True),
+            degraded=True,
+            digests=doc.digests,
+            findings=(unreliable,),
+            notes=("not read: the extracted text is unreliable",),
+            metadata=dict(doc.extraction.metadata),
+            paragraphs=len(doc.paragraphs),
+        )
     result = analyse(doc, language)
     return WitnessReport(
         id=doc.witness_id,
@@ -484,3 +501,18 @@ def summary(document: Document, language: str | None = None) -> str:
     if cut is not None and cut.outline:
         return f"{report.verdict} in point {cut.outline}"
     return report.verdict
+
+
+def unreliable_text(doc: Document) -> Finding | None:
+    """A finding when the extractor judged the copy's text layer unreliable, else None."""
+    for warning in doc.extraction.warnings:
+        _, _, what = warning.partition("unreliable-text-layer:")
+        if what:
+            return Finding(
+                kind="unreliable-text",
+                severity="substantive",
+                rule="unreliable-text-layer",
+                evidence=(what.strip(),),
+                detail={"extractor": doc.extraction.extractor},
+            )
+    return None

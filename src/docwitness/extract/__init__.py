@@ -86,6 +86,9 @@ def extract(capture: Capture, format: str | None = None, select: str | None = No
             said = (f"format: read as markdown, sniffed by its content ({', '.join(signs)})",)
     extractor = load_format(name)()
     extraction = extractor.extract(capture, select)
+    # No text at all is an error, unless the extractor says why it cannot be read (a
+    # scan): that copy is kept and reported unreliable.
     if not any(b.text.strip() for b in extraction.blocks):
-        raise ExtractionError(capture.source, f"no text found ({name})")
+        if not any(w.startswith("unreliable-text-layer:") for w in extraction.warnings):
+            raise ExtractionError(capture.source, f"no text found ({name})")
     return replace(extraction, warnings=extraction.warnings + said) if said else extraction

@@ -251,10 +251,26 @@ class PdfExtractor:
         if not pages:
             raise ExtractionError(capture.source, _with_said("damaged PDF: no pages found"))
         if glyphs == 0:
+            # A scan is a copy held, not a damaged file: it is kept and reported as a copy
+            # whose text cannot be read (``unreliable-text``), never diffed.
             what = (
                 "the pages are images (a scan?)" if images else "the pages hold only drawn shapes"
             )
-            raise ExtractionError(capture.source, f"no text layer: {what}; OCR is not attempted")
+            log.info("%s: no text layer (%s)", capture.source, what)
+            return Extraction(
+                blocks=(),
+                extractor="pdf",
+                extractor_version=__version__,
+                libraries={
+                    "pdfplumber": version("pdfplumber"),
+                    "pdfminer.six": version("pdfminer.six"),
+                },
+                metadata={"pages": str(len(pages))},
+                warnings=(
+                    *_said_summary(),
+                    f"unreliable-text-layer: no text layer: {what}; OCR is not attempted",
+                ),
+            )
 
         drop, furniture = find_furniture(pages)
         body = [

@@ -88,7 +88,7 @@ def extract(capture: Capture, format: str | None = None, select: str | None = No
     extraction = extractor.extract(capture, select)
     # No text at all is an error, unless the extractor says why it cannot be read (a
     # scan): that copy is kept and reported unreliable.
-    if not any(b.text.strip() for b in extraction.blocks):
-        if not any(w.startswith("unreliable-text-layer:") for w in extraction.warnings):
-            raise ExtractionError(capture.source, f"no text found ({name})")
+    unreadable = any(w.startswith("unreliable-text-layer:") for w in extraction.warnings)
+    if not unreadable and not any(b.text.strip() for b in extraction.blocks):
+        raise ExtractionError(capture.source, f"no text found ({name})")
     return replace(extraction, warnings=extraction.warnings + said) if said else extraction

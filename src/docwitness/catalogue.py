@@ -5,7 +5,11 @@ One TOML file per document: a ``[document]`` table (``id``, ``title``,
 Validation is strict and collects every problem in every file before failing
 once, with the file and the key of each (bagit's habit): unknown keys,
 duplicate ids, a missing or doubled location, a ``path`` that escapes the
-catalogue's folder, a bad role, format or script.
+catalogue's folder or holds a NUL byte, a URL with a control character or a
+space, a bad role, format or script. A file nesting arrays or inline tables
+more than :data:`MAX_NESTING` deep is refused before it is parsed, with the key
+and line where it does: no catalogue needs it, and Python's TOML reader would
+exhaust its stack. Names in messages are shown with control characters escaped.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from docwitness.errors import CatalogueError, CatalogueProblem, UsageError
+from docwitness.errors import CatalogueError, CatalogueProblem, UsageError, escape_controls
 from docwitness.formats import EXTRACTORS
 from docwitness.model import ROLES, SCRIPTS, DocumentSpec, WitnessSpec
 
@@ -36,6 +40,8 @@ WITNESS_KEYS = {
     "note",
 }
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
+_NOT_IN_URL = re.compile(r"[\x00-\x20\x7f-\x9f]")
+MAX_NESTING = 32  # arrays and inline tables; a catalogue's values nest two deep at most
 
 
 def default_catalogues(root: Path | None = None) -> list[Path]:
@@ -75,6 +81,10 @@ class _Checker:
     def url(self, value: str, key: str) -> None:
         if not value.startswith(("http://", "https://")):
             self.problem(key, f"must be an http:// or https:// URL, not {value!r}")
+        elif bad := _NOT_IN_URL.search(value):
+            self.problem(
+                key, f"{value!r} holds {bad.group()!r}: a URL has no spaces or control characters"
+            )
 
 
 def _witness(check: _Checker, raw: Any, n: int, folder: Path) -> WitnessSpec | None:
@@ -84,7 +94,7 @@ def _witness(check: _Checker, raw: Any, n: int, folder: Path) -> WitnessSpec | N
         return None
     wid = check.string(raw, "id", where, required=True)
     if wid is not None:
-        where = f"witness[{n}] ({wid})"
+        where = f"witness[{n}] ({escape_controls(wid)})"
         if not _ID.match(wid):
             check.problem(f"{where}.id", "use lower-case letters, digits, '.', '_' and '-'")
     check.unknown(raw, WITNESS_KEYS, where)
@@ -115,12 +125,18 @@ def _witness(check: _Checker, raw: Any, n: int, folder: Path) -> WitnessSpec | N
                 check.url(u, f"{where}.urls[{i}]")
     path: Path | None = None
     rel = check.string(raw, "path", where)
-    if rel is not None:
-        candidate = (folder / rel).resolve()
-        if Path(rel).is_absolute() or not candidate.is_relative_to(folder.resolve()):
-            check.problem(f"{where}.path", f"{rel!r} escapes the catalogue's folder {folder}")
+    if rel is not None and "\x00" in rel:
+        check.problem(f"{where}.path", f"{rel!r} holds a NUL byte, which no file name can")
+    elif rel is not None:
+        try:
+            candidate = (folder / rel).resolve()
+        except (OSError, ValueError) as exc:
+            check.problem(f"{where}.path", f"{rel!r} is not a usable path: {exc}")
         else:
-            path = candidate
+            if Path(rel).is_absolute() or not candidate.is_relative_to(folder.resolve()):
+                check.problem(f"{where}.path", f"{rel!r} escapes the catalogue's folder {folder}")
+            else:
+                path = candidate
     wayback = check.string(raw, "wayback", where)
 
     if rel is None and not urls and url is None:
@@ -157,17 +173,81 @@ def _witness(check: _Checker, raw: Any, n: int, folder: Path) -> WitnessSpec | N
     )
 
 
+def _nesting(text: str) -> tuple[str, int] | None:
+    """The key and line where arrays or inline tables first nest more than
+    :data:`MAX_NESTING` deep, or None. One pass over the text, skipping strings
+    and comments; the TOML reader says what else is wrong."""
+    depth = line = 0
+    table = key = ""
+    arrays: dict[str, int] = {}  # [[name]] headers seen, for witness[n]
+    line_start = i = 0
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c == "\n":
+            line += 1
+            line_start = i + 1
+        elif c == "#":
+            i = text.find("\n", i) % (n + 1)  # to the end of the line (or the text)
+            continue
+        elif c in "\"'":
+            quote = c * 3 if text.startswith(c * 3, i) else c
+            j = i + len(quote)
+            while j < n and not text.startswith(quote, j):
+                if len(quote) == 1 and text[j] == "\n":
+                    break  # an unclosed string
+                j += 2 if c == '"' and text[j] == "\\" else 1
+            line += text.count("\n", i, j)
+            i = j + len(quote) if text.startswith(quote, j) else j
+            continue
+        elif c == "[" and depth == 0 and not text[line_start:i].strip():
+            # A table header, [name] or [[name]]: read to the end of its line.
+            eol = text.find("\n", i) % (n + 1)
+            header = text[i:eol].split("#")[0].strip()
+            name = header.strip("[] \t")
+            if header.startswith("[["):
+                arrays[name] = arrays.get(name, -1) + 1
+                name = f"{name}[{arrays[name]}]"
+            table, key = name, ""
+            i = eol
+            continue
+        elif c in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return (f"{table}.{key}" if table else key, line + 1)
+        elif c in "]}":
+            depth = max(0, depth - 1)
+        elif c == "=" and depth == 0:
+            key = text[line_start:i].strip()
+        i += 1
+    return None
+
+
 def _parse(file: Path, check: _Checker) -> DocumentSpec | None:
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
+        text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
         check.problem("", "no such file")
         return None
     except (OSError, UnicodeDecodeError) as exc:
         check.problem("", f"cannot read: {exc}")
         return None
+    deep = _nesting(text)
+    if deep is not None:
+        key, line = deep
+        check.problem(
+            key,
+            f"arrays or inline tables nest more than {MAX_NESTING} deep (line {line}); "
+            "the file is not read",
+        )
+        return None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         check.problem("", f"not valid TOML: {exc}")
+        return None
+    except RecursionError:  # nesting the scan above did not see
+        check.problem("", "not valid TOML: nested too deeply to read")
         return None
     check.unknown(data, {"document", "witness"}, "(top level)")
     doc = data.get("document")

@@ -18,7 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from docwitness import __version__
-from docwitness.errors import DocwitnessError, ExitCode, StoreCorrupt, UsageError
+from docwitness.errors import (
+    DocwitnessError,
+    ExitCode,
+    StoreCorrupt,
+    UsageError,
+    escape_controls,
+)
 from docwitness.model import FAIL_ON, Report
 
 EPILOG = """exit codes: 0 ok, 1 findings, 2 usage or catalogue error, 3 incomplete (a witness
@@ -420,7 +426,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DocwitnessError as exc:
         if debug:
             traceback.print_exc()
-        print(f"docwitness: error: {exc}", file=sys.stderr)
+        print(f"docwitness: error: {escape_controls(str(exc))}", file=sys.stderr)
         return int(exc.exit_code)
     except KeyboardInterrupt:
         print("docwitness: interrupted", file=sys.stderr)
@@ -431,7 +437,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if debug:
             traceback.print_exc()
         print(
-            f"docwitness: internal error: {type(exc).__name__}: {exc} "
+            f"docwitness: internal error: {type(exc).__name__}: {escape_controls(str(exc))} "
             "(run with --debug for the traceback)",
             file=sys.stderr,
         )

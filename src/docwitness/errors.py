@@ -8,8 +8,29 @@ exception means "could not verify"; differences found between copies are data
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import IntEnum
+
+# Characters that must not reach a terminal as they are: C0 and C1 controls, DEL,
+# the line and paragraph separators, and the bidirectional overrides and isolates
+# (which make text read in another order than it is stored).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with its control characters written as escapes (``\\n``, ``\\x1b``,
+    ``\\u202e``), as Python's repr writes them: shown in a message or a report, a
+    name stays on one line and cannot drive the terminal."""
+
+    def escape(m: re.Match[str]) -> str:
+        c = m.group()
+        if c in _NAMED:
+            return _NAMED[c]
+        return f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+
+    return _CONTROL.sub(escape, text)
 
 
 class ExitCode(IntEnum):
@@ -53,7 +74,7 @@ class CatalogueProblem:
 
     def __str__(self) -> str:
         where = f"{self.file}: {self.key}" if self.key else self.file
-        return f"{where}: {self.message}"
+        return escape_controls(f"{where}: {self.message}")
 
 
 class CatalogueError(DocwitnessError):

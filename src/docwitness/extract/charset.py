@@ -6,6 +6,11 @@ HTTP ``Content-Type`` header declared, an HTML ``<meta charset>`` /
 line of the body that holds non-ASCII bytes, never only its first kilobytes.
 GB2312 and GBK labels decode as GB18030, their superset.
 
+UTF-16 without a byte-order mark is told by its NUL bytes before they are
+taken for binary data (:func:`utf16_without_bom`): the NULs of UTF-16 text are
+the high bytes of its line breaks, digits and Latin letters, mostly on one side
+of each 2-byte unit, and the body must decode strictly into printable text.
+
 A declaration is believed only as far as the bytes bear it out. An opinion
 that does not decode the body strictly is out. Among the ones that do, a
 clean decoding proves more the stricter the encoding: strict UTF-8 on
@@ -76,6 +81,13 @@ _HIGH = re.compile(rb"[\x80-\xff]")
 # lines it reads an even sample across the whole body rather than a prefix.
 _DETECT_BUDGET = 4 * 1024 * 1024
 
+# How much of a body the UTF-16 test weighs (its strict decoding is of the whole body),
+# the least share of its 2-byte units with a NUL on the side that decides the byte
+# order, and the share of characters that may be neither printable nor white space.
+_UTF16_SAMPLE = 65536
+_UTF16_MIN_NULS = 0.005
+_UTF16_ODD_SHARE = 0.02
+
 # Authority order, used to break ties between equally strong opinions.
 _AUTHORITY = ("header", "meta", "utf-8", "detector")
 
@@ -111,9 +123,10 @@ class Decoded:
 
     ``evidence`` maps each source ("bom", "header", "meta", "detector") to the
     label it gave (None for no opinion), plus "disagreement": the sources that
-    disagreed, comma-separated, or None. ``chosen_by`` is "bom", "header",
-    "meta", "utf-8" (strict UTF-8 with no opinion naming it), "detector" or
-    "fallback" (nothing decoded cleanly; see ``replacement_chars``).
+    disagreed, comma-separated, or None, and "nul_pattern" for UTF-16 told by its
+    NUL bytes. ``chosen_by`` is "bom", "nul_pattern", "header", "meta", "utf-8"
+    (strict UTF-8 with no opinion naming it), "detector" or "fallback" (nothing
+    decoded cleanly; see ``replacement_chars``).
     """
 
     text: str
@@ -191,12 +204,50 @@ def _finish(
     return Decoded(text, enc, chosen_by, evidence, text.count("\ufffd"), disagreeing)
 
 
+def utf16_without_bom(body: bytes) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` for UTF-16 text without a byte-order mark, else None.
+
+    In UTF-16 text most NUL bytes are the high bytes of ASCII characters (line
+    breaks, spaces, digits, Latin letters): at odd offsets in little-endian, even
+    ones in big-endian. Characters such as 一 (U+4E00) put a few on the other side,
+    so the side with more decides the byte order, and it must hold at least one
+    NUL in 200 units (a stray NUL in a UTF-8 file is not UTF-16). Then the body
+    must decode strictly (binary data soon holds a lone surrogate), the text must
+    hold a line break or a space, and all but 2 % of it must be printable or
+    white space (a wrong guess turns every ASCII character into an unassigned or
+    control code point).
+    """
+    if len(body) < 2 or _strip_bom(body)[1] is not None:
+        return None
+    head = body[:_UTF16_SAMPLE]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if max(even, odd) < max(2, len(head) // 2 * _UTF16_MIN_NULS) or even == odd:
+        return None
+    enc = "utf-16-le" if odd > even else "utf-16-be"
+    text = _clean(body[: len(body) - len(body) % 2], enc)  # a cut final byte is replaced later
+    if not text:
+        return None
+    sample = text[: _UTF16_SAMPLE // 2]
+    if "\n" not in sample and " " not in sample:
+        return None
+    odd_chars = sum(1 for c in sample if not (c.isprintable() or c.isspace()))
+    return enc if odd_chars <= len(sample) * _UTF16_ODD_SHARE else None
+
+
 def decode(body: bytes, header: str | None = None, html: bool = False) -> Decoded:
     """Decode ``body``; ``header`` is the charset an HTTP header declared, if any."""
     evidence: dict[str, str | None] = {"header": header}
     if html:
         evidence["meta"] = meta_charset(body)
     evidence["detector"] = None
+    sixteen = utf16_without_bom(body) if b"\x00" in body[:_UTF16_SAMPLE] else None
+    if sixteen is not None:
+        # Its bytes say so as plainly as a BOM would; a detector reading the body by
+        # lines of bytes could only be misled by the NULs.
+        evidence["nul_pattern"] = sixteen
+        evidence["detector_note"] = "not run: UTF-16 without a BOM, by its NUL bytes"
+        text = body.decode(sixteen, errors="replace")
+        return _finish(body, text, sixteen, "nul_pattern", evidence)
     if _HIGH.search(body):
         declared = {canonical_encoding(evidence.get(k)) for k in ("header", "meta")} - {None}
         if declared <= {"utf-8"} and _clean(body, "utf-8") is not None:
@@ -255,8 +306,9 @@ def decode(body: bytes, header: str | None = None, html: bool = False) -> Decode
 
 
 def looks_binary(body: bytes) -> bool:
-    """True for bytes that are not text in any encoding we read (NUL bytes, no BOM)."""
+    """True for bytes that are not text in any encoding we read (NUL bytes, no BOM,
+    and not UTF-16 by the pattern of its NULs)."""
     head = body[:8192]
     if any(head.startswith(bom) for bom, _ in _BOMS):
         return False
-    return b"\x00" in head
+    return b"\x00" in head and utf16_without_bom(body) is None

@@ -10,6 +10,7 @@ are shared with the Markdown report.
 
 from __future__ import annotations
 
+from docwitness.errors import escape_controls
 from docwitness.model import Finding, FormalDifference, Report, Verdict, WitnessReport
 from docwitness.report import REPORTERS
 from docwitness.report.json import counts
@@ -186,7 +187,8 @@ def lines(report: Report, show_formal: bool = False) -> list[list[Piece]]:
         out.extend(_finding(f, has_reference) for f in w.findings)
         if show_formal:
             out.extend(_formal(d) for d in w.formal)
-    return out
+    # Names and texts come from files and pages: none may break a line or drive the terminal.
+    return [[(escape_controls(t), style) for t, style in row] for row in out]
 
 
 @REPORTERS.register("text")

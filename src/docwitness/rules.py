@@ -273,9 +273,30 @@ BOILERPLATE: tuple[tuple[str, re.Pattern[str], int], ...] = (
             r"^[\u4e00-\u9fff]{2,10}[,]?自由的[\u4e00-\u9fff]{2,10}$"
             r"|^(?i:(?:from )?wiki(?:source|pedia)(?:, the free (?:library|encyclopedia))?)$"
             r"|^(?i:материал из (?:викитеки|википедии))"
-            r"|^[\u4e00-\u9fff]{2,8}(?:网|网站|文库|百科|新闻网|在线)$"
+            r"|^[\u4e00-\u9fff]{2,8}(?:网|网站|文库|百科|新闻网|在线)"
+            r"(?:[-—_|·][\u4e00-\u9fff]{2,8}(?:频道|栏目|新闻))?$"
         ),
         40,
+    ),
+    # Lists of other articles, and the comment box, that portals put under the text.
+    (
+        "related",
+        re.compile(
+            r"^(?:相关阅读|相关新闻|相关链接|相关文章|相关报道|延伸阅读|推荐阅读|更多阅读|热点新闻"
+            r"|热门推荐|网友评论|发表评论|我要评论|点击进入专题)(?:$|[:>»])"
+            r"|^(?i:related(?: articles| stories| news)?|read also|see also)(?:$|:)"
+        ),
+        80,
+    ),
+    ("tags", re.compile(r"^(?:标签|关键词|关键字|(?i:tags?|keywords?))[:]"), 80),
+    # Credits and disclaimers: "(记者 王某)", "记者 王某 摄", "图片来源：网络", "免责声明：…".
+    (
+        "credit",
+        re.compile(
+            r"^\(?(?:记者|通讯员|摄影|摄)\s?[\u4e00-\u9fff·]{2,8}(?:\s?摄)?\)?$"
+            r"|^(?:图片来源|图片|图|摄影|视频来源)[:]|^免责声明[:]"
+        ),
+        80,
     ),
     # A page number left between the pages of a copy: "- 2 -", "第2页 共3页", "Page 2 of 3".
     (

@@ -315,3 +315,18 @@ def test_a_traditional_copy_has_no_substantive_finding(
     assert report.verdict == verdict
     assert len(report.formal) == len(statement.paragraphs)
     assert all("script" in d.reason for d in report.formal)
+
+
+def test_a_headline_with_the_parties_short_names_is_the_title(statement: Document) -> None:
+    """A made repost headed "中俄关于…（全文）" under a breadcrumb and a date-and-source
+    line: the headline is the reference's title in the press's short form (formal), and
+    nothing is substantive; a headline that says something else is still a variant."""
+    paras = [p.raw for p in statement.paragraphs]
+    short = "中俄" + statement.paragraphs[0].text.removeprefix("中华人民共和国和俄罗斯联邦")
+    framing = ["当前位置：新闻 > 滚动 > 正文", short + "（全文）", "2017-07-05 05:42:41 新华网"]
+    report = compare(statement, doc([*framing, *paras[1:]], "made-short-headline"))
+    assert [f for f in report.findings if f.severity == "substantive"] == []
+    assert [d.reason for d in report.formal if d.ref == 0] == ["short-form"]
+    assert report.verdict == "equivalent"
+    other = doc(["中俄关于加强全面战略协作伙伴关系的联合声明", *paras[1:]], "made-other-headline")
+    assert [f.kind for f in compare(statement, other).findings if f.ref == 0] != []

@@ -161,6 +161,25 @@ def title_like(text: str) -> bool:
     return _INNER_PUNCT.search(rest) is None
 
 
+# --------------------------------------------------------------------------- short forms
+
+# The press names the parties to a document by short forms in its headlines: "中俄关于…"
+# for "中华人民共和国和俄罗斯联邦关于…". (long form, short form), longest first.
+SHORT_FORMS: tuple[tuple[str, str], ...] = (
+    ("中华人民共和国和俄罗斯联邦", "中俄"),
+    ("俄罗斯联邦和中华人民共和国", "俄中"),
+    ("中华人民共和国", "中国"),
+    ("俄罗斯联邦", "俄罗斯"),
+)
+
+
+def short_form(text: str) -> str:
+    """``text`` (canonical) with the parties' long names written in their short forms."""
+    for long, short in SHORT_FORMS:
+        text = text.replace(long, short)
+    return text
+
+
 # --------------------------------------------------------------------------- cut-off markers
 
 # (rule name, language it was seen in, pattern). A paragraph of the copy that

@@ -65,6 +65,7 @@ from docwitness.model import (
     WitnessReport,
 )
 from docwitness.normalise import PROFILE, normalise_text, same_in_script, to_simplified
+from docwitness.rules import short_form, title_like
 
 SEVERITY: dict[str, Severity] = {
     "truncation": "substantive",
@@ -178,7 +179,7 @@ class _Collation:
         self.row(kind, (i,), (j,), core, core, ((0, core),))
 
     def content(
-        self, link: Link, last: bool, ref_cut: bool, first: bool = False
+        self, link: Link, last: bool, ref_cut: bool, first: bool = False, title: bool = False
     ) -> tuple[int, int] | None:
         """Diff an aligned pair, split, merge or edited move; return (ref, offset) if the
         witness stops inside it."""
@@ -188,6 +189,17 @@ class _Collation:
         b, b_starts = _join_all([self.w.core(j) for j in link.witness])
         if link.kind == "pair" and a == b:
             self.equal(link.ref[0], link.witness[0])
+            return None
+        if link.kind == "pair" and title and title_like(a) and short_form(a) == short_form(b):
+            # A headline that names the parties by their short forms (中俄 for
+            # 中华人民共和国和俄罗斯联邦) is the title, written as the press writes it.
+            self.covered += len(a)
+            self.covered_w += len(b)
+            raw_a, raw_b = self.r.raw_core(link.ref[0]), self.w.raw_core(link.witness[0])
+            self.formal.append(
+                FormalDifference(link.ref[0], link.witness[0], raw_a, raw_b, "short-form")
+            )
+            self.row("formal", link.ref, link.witness, a, b, display_ops(char_diff(a, b)))
             return None
         a_shift = b_shift = 0
         numbered = link.kind in ("pair", "moved") and rps[0].marker != wps[0].marker
@@ -475,7 +487,13 @@ def compare(
             col.equal(link.ref[0], link.witness[0])
         elif link.kind in ("pair", "split", "merge"):
             at_end = k == last and (not ref_cut or ref_last in link.ref)
-            got = col.content(link, k == last, at_end and ref_cut, first=k == first_body)
+            got = col.content(
+                link,
+                k == last,
+                at_end and ref_cut,
+                first=k == first_body,
+                title=set(link.ref) <= ref_titles,
+            )
             stop = got or stop
         elif link.kind == "moved":
             i, j = link.ref[0], link.witness[0]

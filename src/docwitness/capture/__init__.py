@@ -104,8 +104,9 @@ class NextLinks(Protocol):
 class FetchOptions:
     """Limits and manners of network fetching. Times are in seconds.
 
-    ``total_timeout`` is the budget for one response, headers to last byte, so a
-    server dripping bytes cannot hold a run forever. ``retries`` counts extra
+    ``total_timeout`` (``--deadline``) is the budget for one response, headers
+    to last byte and every redirect hop, so a server dripping bytes cannot hold a
+    run forever; an attempt that runs out of it is not retried. ``retries`` counts extra
     attempts after the first, on connection errors, 429 and 5xx; waits grow as
     ``backoff * 2**n`` and a server's Retry-After is honoured, both capped at
     ``max_wait``. ``max_bytes`` bounds the body on the wire and after

@@ -19,7 +19,8 @@ and 5xx are retried with backoff (Retry-After honoured, capped); what is still
 failing after the retries, other 4xx, TLS and DNS failures raise
 :class:`~docwitness.errors.CaptureError` with a one-line reason.
 
-The ``total_timeout`` budget holds from the request to the last byte: while
+The ``total_timeout`` budget (the command line's ``--deadline``) holds from the
+first request to the last byte, across every redirect hop: while
 the status line and headers arrive, a watchdog closes the connection of a
 request still waiting at the deadline (a server dripping header bytes within
 the per-read timeout would otherwise hold the run forever); from the first
@@ -368,7 +369,8 @@ def _get(
     watchdog = _Watchdog(remaining)
     late = CaptureError(
         source,
-        f"response not finished within {options.total_timeout:g} s (the headers never completed)",
+        f"response not finished within {options.total_timeout:g} s (the headers never completed): "
+        "the deadline passed",
     )
     try:
         with watchdog:
@@ -423,7 +425,7 @@ def _read_body(
             raise CaptureError(
                 source,
                 f"response not finished within {options.total_timeout:g} s "
-                f"({len(wire)} bytes received)",
+                f"({len(wire)} bytes received): the deadline passed",
             )
         try:
             # read1 returns what has arrived, so the deadline is checked even when

@@ -82,6 +82,11 @@ def _network_args(p: argparse.ArgumentParser, offline: bool = True) -> None:
         help="largest body accepted, compressed or not (default: 50 MB)",
     )
     g.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="follow redirects from a public address to loopback, private or link-local ones",
+    )
+    g.add_argument(
         "--wayback-base",
         default="https://web.archive.org/web/",
         metavar="URL",
@@ -103,6 +108,7 @@ def _fetch_options(args: argparse.Namespace) -> Any:
         retries=args.retries,
         max_bytes=args.max_bytes,
         wayback_base=args.wayback_base,
+        allow_private=args.allow_private,
     )
 
 

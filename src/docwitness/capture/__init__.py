@@ -111,7 +111,9 @@ class FetchOptions:
     ``backoff * 2**n`` and a server's Retry-After is honoured, both capped at
     ``max_wait``. ``max_bytes`` bounds the body on the wire and after
     decompression. ``max_pages`` bounds a paginated copy whose catalogue entry
-    sets no ``max_pages``.
+    sets no ``max_pages``. ``allow_private`` follows redirects from a public
+    address into loopback, private and link-local space, which are otherwise
+    refused.
     """
 
     connect_timeout: float = 10.0
@@ -127,6 +129,7 @@ class FetchOptions:
     wayback_base: str = "https://web.archive.org/web/"
     workers: int = 4
     per_host: int = 2
+    allow_private: bool = False
 
     @property
     def agent(self) -> str:

@@ -12,7 +12,9 @@ and size.
 
 Redirects are followed here, one hop at a time, so each is recorded and checked:
 a non-HTTP target (file:, ftp:, data:) is refused, a loop or more than
-``max_redirects`` hops is an error. The body is streamed and bounded: over
+``max_redirects`` hops is an error, and a hop from a public address into
+loopback, private or link-local space is refused unless ``allow_private``
+(:mod:`docwitness.capture.addresses`). The body is streamed and bounded: over
 ``max_bytes`` on the wire or after inflating, or not finished within
 ``total_timeout``, is an error and nothing is returned. Connection errors, 429
 and 5xx are retried with backoff (Retry-After honoured, capped); what is still
@@ -48,7 +50,7 @@ import urllib3.connection
 import urllib3.connectionpool
 import urllib3.exceptions
 
-from docwitness.capture import FetchOptions, guess_media_type, tool_id, utc_now
+from docwitness.capture import FetchOptions, addresses, guess_media_type, tool_id, utc_now
 from docwitness.errors import CaptureError
 from docwitness.model import Attempt, Capture, HttpProvenance, PriorPage, Redirect, sha256_bytes
 
@@ -337,12 +339,39 @@ def _follow(
     conditional: dict[str, str],
     deadline: float,
 ) -> tuple[requests.Response, list[Redirect]]:
-    """GET ``url`` and follow redirects by hand, recording and checking each hop."""
+    """GET ``url`` and follow redirects by hand, recording and checking each hop.
+
+    A hop into loopback, private or link-local space from a witness whose URL is
+    public is refused (:func:`~docwitness.capture.addresses.refusal`): before the
+    request, by the target's resolved address, and after it, by the address the
+    connection reached (a DNS answer may have changed in between).
+    """
     hops: list[Redirect] = []
     seen = {url}
     current = url
+    start: list[str | None] = []  # the witness URL's address, resolved on first need
+    first_peer: str | None = None
+
+    def check(address: str | None) -> None:
+        if address is None or addresses.local_kind(address) is None:
+            return  # a public hop is never refused: nothing to resolve
+        if not start:
+            start.append(addresses.resolve(urlsplit(url).hostname or "") or first_peer)
+        why = addresses.refusal(start[0], address, options.allow_private)
+        if why is not None:
+            raise CaptureError(url, why)
+
     for _ in range(options.max_redirects + 1):
         resp = _get(url, current, options, session, conditional, deadline)
+        peer = _peer_host(resp)
+        if not hops:
+            first_peer = peer
+        else:
+            try:
+                check(peer)
+            except CaptureError:
+                resp.close()
+                raise
         if resp.status_code not in REDIRECT_STATUSES or "Location" not in resp.headers:
             return resp, hops
         target = urljoin(current, resp.headers["Location"])
@@ -352,6 +381,7 @@ def _follow(
         if target in seen:
             raise CaptureError(url, f"redirect loop: {target} was already visited")
         seen.add(target)
+        check(addresses.resolve(urlsplit(target).hostname or ""))
         current = target
     raise CaptureError(url, f"more than {options.max_redirects} redirects")
 
@@ -505,15 +535,29 @@ class _Inflater:
         return bytes(self.out)
 
 
-def _server_address(resp: requests.Response) -> str | None:
-    """The peer's address, read from the live socket where urllib3 exposes it."""
+def _peer(resp: requests.Response) -> tuple[str, int] | None:
+    """The peer's (address, port), read from the live socket where urllib3 exposes it."""
     try:
         # No public accessor exists; the socket is live until the body is read.
         conn: Any = resp.raw._connection
         host, port = conn.sock.getpeername()[:2]
     except (AttributeError, OSError, TypeError, ValueError):
         return None
-    return f"[{host}]:{port}" if ":" in str(host) else f"{host}:{port}"
+    return str(host), int(port)
+
+
+def _peer_host(resp: requests.Response) -> str | None:
+    peer = _peer(resp)
+    return peer[0] if peer is not None else None
+
+
+def _server_address(resp: requests.Response) -> str | None:
+    """The peer's address and port as provenance records it (``[v6]:port`` for IPv6)."""
+    peer = _peer(resp)
+    if peer is None:
+        return None
+    host, port = peer
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def _http_version(resp: requests.Response) -> str | None:

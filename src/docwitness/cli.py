@@ -43,19 +43,29 @@ def _common() -> argparse.ArgumentParser:
     return p
 
 
-def _network_args(p: argparse.ArgumentParser) -> None:
+def _network_args(p: argparse.ArgumentParser, offline: bool = True) -> None:
+    """The limits and manners of fetching; ``offline`` adds --offline (fetch, check)."""
     g = p.add_argument_group("network")
-    g.add_argument(
-        "--offline",
-        action="store_true",
-        help="send no network request (local copies and stored snapshots only)",
-    )
+    if offline:
+        g.add_argument(
+            "--offline",
+            action="store_true",
+            help="send no network request (local copies and stored snapshots only)",
+        )
     g.add_argument(
         "--timeout",
         type=float,
         default=30.0,
         metavar="SECONDS",
-        help="read timeout per request (default: 30)",
+        help="connect and read timeout per request (connect at most 10; default: 30)",
+    )
+    g.add_argument(
+        "--deadline",
+        type=float,
+        default=300.0,
+        metavar="SECONDS",
+        help="the most one response may take, headers to last byte over every "
+        "redirect hop; not retried (default: 300)",
     )
     g.add_argument(
         "--retries",
@@ -72,6 +82,11 @@ def _network_args(p: argparse.ArgumentParser) -> None:
         help="largest body accepted, compressed or not (default: 50 MB)",
     )
     g.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="follow redirects from a public address to loopback, private or link-local ones",
+    )
+    g.add_argument(
         "--wayback-base",
         default="https://web.archive.org/web/",
         metavar="URL",
@@ -82,14 +97,18 @@ def _network_args(p: argparse.ArgumentParser) -> None:
 def _fetch_options(args: argparse.Namespace) -> Any:
     from docwitness.capture import FetchOptions
 
-    if args.timeout <= 0 or args.retries < 0 or args.max_bytes <= 0:
-        raise UsageError("--timeout and --max-bytes must be positive, --retries at least 0")
+    if args.timeout <= 0 or args.deadline <= 0 or args.retries < 0 or args.max_bytes <= 0:
+        raise UsageError(
+            "--timeout, --deadline and --max-bytes must be positive, --retries at least 0"
+        )
     return FetchOptions(
         read_timeout=args.timeout,
-        connect_timeout=min(10.0, args.timeout),
+        connect_timeout=min(10.0, args.timeout, args.deadline),
+        total_timeout=args.deadline,
         retries=args.retries,
         max_bytes=args.max_bytes,
         wayback_base=args.wayback_base,
+        allow_private=args.allow_private,
     )
 
 
@@ -156,11 +175,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("b", metavar="B", help="the copy to compare: a path or a URL")
     _report_args(p, default_format="text")
     _fail_on_arg(p)
+    _network_args(p, offline=False)
 
     p = command("inspect", "what one copy reveals about itself: is it complete?")
     p.add_argument("copy", metavar="COPY", help="a path or a URL")
     p.add_argument("--language", help="the copy's language (zh, ru, en); guessed if absent")
     _report_args(p, default_format="text")
+    _network_args(p, offline=False)
 
     p = command("log", "a witness's capture history")
     p.add_argument("witness", metavar="WITNESS", help="a witness id, or DOCUMENT/WITNESS")
@@ -283,7 +304,7 @@ def _verdict_code(reports: list[Report], fail_on: str, changed: bool = False) ->
 def cmd_diff(args: argparse.Namespace) -> int:
     from docwitness import pipeline
 
-    reports = [pipeline.diff(args.a, args.b)]
+    reports = [pipeline.diff(args.a, args.b, options=_fetch_options(args))]
     _emit(reports, args)
     return _verdict_code(reports, args.fail_on)
 
@@ -299,7 +320,7 @@ def cmd_collate(args: argparse.Namespace) -> int:
 def cmd_inspect(args: argparse.Namespace) -> int:
     from docwitness import pipeline
 
-    report = pipeline.inspect_copy(args.copy, language=args.language)
+    report = pipeline.inspect_copy(args.copy, language=args.language, options=_fetch_options(args))
     _emit([report], args)
     return _verdict_code([report], "substantive")
 

@@ -50,14 +50,19 @@ def is_url(location: str) -> bool:
 
 
 def load_copy(
-    location: str, format: str | None = None, select: str | None = None, witness: str | None = None
+    location: str,
+    format: str | None = None,
+    select: str | None = None,
+    witness: str | None = None,
+    options: Any = None,
 ) -> Document:
-    """A copy named on the command line (a path, or a URL) as a :class:`Document`."""
+    """A copy named on the command line (a path, or a URL fetched with ``options``,
+    a :class:`~docwitness.capture.FetchOptions`) as a :class:`Document`."""
     if is_url(location):
         from docwitness.capture import capture_url
         from docwitness.extract.links import next_links
 
-        captures = capture_url(location, next_links=next_links)
+        captures = capture_url(location, options, next_links=next_links)
     else:
         if not location:
             raise CaptureError(location, "empty path")
@@ -177,10 +182,18 @@ def verify(store_dir: Path = DEFAULT_STORE) -> list[StoreProblem]:
 # --------------------------------------------------------------------------- comparing
 
 
-def diff(a: str, b: str, *, format_a: str | None = None, format_b: str | None = None) -> Report:
-    """Compare two copies directly, ``a`` being the reference. No catalogue needed."""
-    ref = load_copy(a, format_a)
-    wit = load_copy(b, format_b)
+def diff(
+    a: str,
+    b: str,
+    *,
+    format_a: str | None = None,
+    format_b: str | None = None,
+    options: Any = None,
+) -> Report:
+    """Compare two copies directly, ``a`` being the reference. No catalogue needed.
+    A URL is fetched with ``options`` (limits, as for :func:`fetch`)."""
+    ref = load_copy(a, format_a, options=options)
+    wit = load_copy(b, format_b, options=options)
     if ref.witness_id == wit.witness_id:
         wit = replace(wit, witness_id=f"{wit.witness_id} (b)")
     result = assess(ref, wit)
@@ -195,10 +208,15 @@ def diff(a: str, b: str, *, format_a: str | None = None, format_b: str | None = 
 
 
 def inspect_copy(
-    location: str, *, format: str | None = None, language: str | None = None
+    location: str,
+    *,
+    format: str | None = None,
+    language: str | None = None,
+    options: Any = None,
 ) -> Report:
-    """The single-copy checks on one copy, as a report with no reference."""
-    doc = load_copy(location, format)
+    """The single-copy checks on one copy, as a report with no reference; a URL is
+    fetched with ``options``."""
+    doc = load_copy(location, format, options=options)
     result = single_copy_report(doc, language)
     return Report(
         document_id="",

@@ -104,13 +104,16 @@ class NextLinks(Protocol):
 class FetchOptions:
     """Limits and manners of network fetching. Times are in seconds.
 
-    ``total_timeout`` is the budget for one response, headers to last byte, so a
-    server dripping bytes cannot hold a run forever. ``retries`` counts extra
+    ``total_timeout`` (``--deadline``) is the budget for one response, headers
+    to last byte and every redirect hop, so a server dripping bytes cannot hold a
+    run forever; an attempt that runs out of it is not retried. ``retries`` counts extra
     attempts after the first, on connection errors, 429 and 5xx; waits grow as
     ``backoff * 2**n`` and a server's Retry-After is honoured, both capped at
     ``max_wait``. ``max_bytes`` bounds the body on the wire and after
     decompression. ``max_pages`` bounds a paginated copy whose catalogue entry
-    sets no ``max_pages``.
+    sets no ``max_pages``. ``allow_private`` follows redirects from a public
+    address into loopback, private and link-local space, which are otherwise
+    refused.
     """
 
     connect_timeout: float = 10.0
@@ -126,6 +129,7 @@ class FetchOptions:
     wayback_base: str = "https://web.archive.org/web/"
     workers: int = 4
     per_host: int = 2
+    allow_private: bool = False
 
     @property
     def agent(self) -> str:

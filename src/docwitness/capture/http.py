@@ -12,14 +12,17 @@ and size.
 
 Redirects are followed here, one hop at a time, so each is recorded and checked:
 a non-HTTP target (file:, ftp:, data:) is refused, a loop or more than
-``max_redirects`` hops is an error. The body is streamed and bounded: over
+``max_redirects`` hops is an error, and a hop from a public address into
+loopback, private or link-local space is refused unless ``allow_private``
+(:mod:`docwitness.capture.addresses`). The body is streamed and bounded: over
 ``max_bytes`` on the wire or after inflating, or not finished within
 ``total_timeout``, is an error and nothing is returned. Connection errors, 429
 and 5xx are retried with backoff (Retry-After honoured, capped); what is still
 failing after the retries, other 4xx, TLS and DNS failures raise
 :class:`~docwitness.errors.CaptureError` with a one-line reason.
 
-The ``total_timeout`` budget holds from the request to the last byte: while
+The ``total_timeout`` budget (the command line's ``--deadline``) holds from the
+first request to the last byte, across every redirect hop: while
 the status line and headers arrive, a watchdog closes the connection of a
 request still waiting at the deadline (a server dripping header bytes within
 the per-read timeout would otherwise hold the run forever); from the first
@@ -47,7 +50,7 @@ import urllib3.connection
 import urllib3.connectionpool
 import urllib3.exceptions
 
-from docwitness.capture import FetchOptions, guess_media_type, tool_id, utc_now
+from docwitness.capture import FetchOptions, addresses, guess_media_type, tool_id, utc_now
 from docwitness.errors import CaptureError
 from docwitness.model import Attempt, Capture, HttpProvenance, PriorPage, Redirect, sha256_bytes
 
@@ -336,12 +339,39 @@ def _follow(
     conditional: dict[str, str],
     deadline: float,
 ) -> tuple[requests.Response, list[Redirect]]:
-    """GET ``url`` and follow redirects by hand, recording and checking each hop."""
+    """GET ``url`` and follow redirects by hand, recording and checking each hop.
+
+    A hop into loopback, private or link-local space from a witness whose URL is
+    public is refused (:func:`~docwitness.capture.addresses.refusal`): before the
+    request, by the target's resolved address, and after it, by the address the
+    connection reached (a DNS answer may have changed in between).
+    """
     hops: list[Redirect] = []
     seen = {url}
     current = url
+    start: list[str | None] = []  # the witness URL's address, resolved on first need
+    first_peer: str | None = None
+
+    def check(address: str | None) -> None:
+        if address is None or addresses.local_kind(address) is None:
+            return  # a public hop is never refused: nothing to resolve
+        if not start:
+            start.append(addresses.resolve(urlsplit(url).hostname or "") or first_peer)
+        why = addresses.refusal(start[0], address, options.allow_private)
+        if why is not None:
+            raise CaptureError(url, why)
+
     for _ in range(options.max_redirects + 1):
         resp = _get(url, current, options, session, conditional, deadline)
+        peer = _peer_host(resp)
+        if not hops:
+            first_peer = peer
+        else:
+            try:
+                check(peer)
+            except CaptureError:
+                resp.close()
+                raise
         if resp.status_code not in REDIRECT_STATUSES or "Location" not in resp.headers:
             return resp, hops
         target = urljoin(current, resp.headers["Location"])
@@ -351,6 +381,7 @@ def _follow(
         if target in seen:
             raise CaptureError(url, f"redirect loop: {target} was already visited")
         seen.add(target)
+        check(addresses.resolve(urlsplit(target).hostname or ""))
         current = target
     raise CaptureError(url, f"more than {options.max_redirects} redirects")
 
@@ -368,7 +399,8 @@ def _get(
     watchdog = _Watchdog(remaining)
     late = CaptureError(
         source,
-        f"response not finished within {options.total_timeout:g} s (the headers never completed)",
+        f"response not finished within {options.total_timeout:g} s (the headers never completed): "
+        "the deadline passed",
     )
     try:
         with watchdog:
@@ -423,7 +455,7 @@ def _read_body(
             raise CaptureError(
                 source,
                 f"response not finished within {options.total_timeout:g} s "
-                f"({len(wire)} bytes received)",
+                f"({len(wire)} bytes received): the deadline passed",
             )
         try:
             # read1 returns what has arrived, so the deadline is checked even when
@@ -503,15 +535,29 @@ class _Inflater:
         return bytes(self.out)
 
 
-def _server_address(resp: requests.Response) -> str | None:
-    """The peer's address, read from the live socket where urllib3 exposes it."""
+def _peer(resp: requests.Response) -> tuple[str, int] | None:
+    """The peer's (address, port), read from the live socket where urllib3 exposes it."""
     try:
         # No public accessor exists; the socket is live until the body is read.
         conn: Any = resp.raw._connection
         host, port = conn.sock.getpeername()[:2]
     except (AttributeError, OSError, TypeError, ValueError):
         return None
-    return f"[{host}]:{port}" if ":" in str(host) else f"{host}:{port}"
+    return str(host), int(port)
+
+
+def _peer_host(resp: requests.Response) -> str | None:
+    peer = _peer(resp)
+    return peer[0] if peer is not None else None
+
+
+def _server_address(resp: requests.Response) -> str | None:
+    """The peer's address and port as provenance records it (``[v6]:port`` for IPv6)."""
+    peer = _peer(resp)
+    if peer is None:
+        return None
+    host, port = peer
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def _http_version(resp: requests.Response) -> str | None:

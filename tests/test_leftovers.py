@@ -140,6 +140,14 @@ def test_the_next_fetch_removes_the_leftover(tmp_path: Path) -> None:
     assert found.problems == () and found.leftovers == ()
 
 
+def test_the_next_check_removes_the_leftover(tmp_path: Path) -> None:
+    cat, store = _fetched(tmp_path)
+    temp = _killed_writer(store)
+    args = ["check", str(cat), "--store", str(store), "--offline", "--no-html"]
+    assert main(args) in (ExitCode.OK, ExitCode.FINDINGS)
+    assert not temp.exists() and _temporaries(store) == []
+
+
 def test_repair_with_corruption_still_exits_4_and_keeps_every_object(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -71,7 +71,7 @@ def test_internal_error_is_one_line_without_debug(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("made failure")
 
-    monkeypatch.setattr(docwitness.pipeline, "verify", boom)
+    monkeypatch.setattr(docwitness.pipeline, "verify_store", boom)
     assert main(["verify", "--store", str(tmp_path)]) == ExitCode.INTERNAL
     err = capsys.readouterr().err
     assert err.strip() == (
@@ -232,7 +232,7 @@ def test_interrupt_exits_130_with_one_line(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(docwitness.pipeline, "verify", interrupted)
+    monkeypatch.setattr(docwitness.pipeline, "verify_store", interrupted)
     assert main(["verify", "--store", str(tmp_path)]) == ExitCode.INTERRUPTED == 130
     assert capsys.readouterr().err == "docwitness: interrupted\n"
 

@@ -104,3 +104,11 @@ def test_every_command_is_in_the_readme() -> None:
     sub = next(a for a in parser._actions if a.dest == "command")
     for name in sub.choices:  # type: ignore[union-attr]
         assert f"`docwitness {name}" in README, name
+
+
+def test_readme_quotes_the_leftover_line_verify_prints() -> None:
+    from docwitness.report.results import LEFTOVER_WHY
+
+    assert f"`LEFTOVER …: {LEFTOVER_WHY}; docwitness verify --repair removes it`" in " ".join(
+        README.split()
+    )

@@ -18,6 +18,7 @@ from docwitness.report.results import (
     render_progress,
     render_verify,
 )
+from docwitness.store.leftovers import Leftover
 from docwitness.store.records import HistoryEntry
 from docwitness.store.snapshot import FetchResult, Rederived
 
@@ -134,12 +135,41 @@ def test_verification_as_json() -> None:
             {"path": "s/objects/aa/aa", "kind": "mismatch", "expected": "sha256:aa",
              "found": "sha256:bb"}
         ],
+        "leftovers": [],
+        "removed": [],
+        "writing": [],
         "rederived": [
             {"document": "d", "witness": "text", "record": "sha256:" + "3" * 64, "same": False,
              "changed": ["canonical", "record"], "reason": None, "stored_tools": "t/1",
              "current_tools": "t/2"}
         ],
     }  # fmt: skip
+
+
+LEFT = Leftover("s/objects/db/.tmp-12.34.h.x", 5, "pid 12")
+GONE = Leftover("s/objects/ab/.tmp-56.78.h.y", 7, "pid 56")
+
+
+def test_leftovers_each_on_a_line_and_not_corruption() -> None:
+    why = "an unfinished write from a process that is gone"
+    assert render_verify(Path("s"), [], leftovers=[LEFT]) == (
+        f"LEFTOVER {LEFT}: {why}; docwitness verify --repair removes it\n"
+        "store s: all objects and records verified; 1 leftover to remove (--repair)\n"
+    )
+    assert render_verify(
+        Path("s"), [PROBLEM], leftovers=[LEFT, GONE], removed=[GONE], writing=["s/.tmp-9"]
+    ) == (
+        f"CORRUPT  {PROBLEM}\n"
+        f"REMOVED  {GONE}: {why}\n"
+        f"LEFTOVER {LEFT}: {why}; docwitness verify --repair removes it\n"
+        "WRITING  s/.tmp-9: a write in progress, left alone\n"
+    )
+    assert str(LEFT) == "s/objects/db/.tmp-12.34.h.x (5 bytes, written by pid 12)"
+    data = json.loads(
+        render_verify(Path("s"), [], leftovers=[LEFT, GONE], removed=[GONE], format="json")
+    )
+    assert data["leftovers"] == [{"path": LEFT.path, "size": 5, "owner": "pid 12"}]
+    assert data["removed"] == [{"path": GONE.path, "size": 7, "owner": "pid 56"}]
 
 
 def test_an_unknown_rendering_lists_the_known_ones() -> None:

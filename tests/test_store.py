@@ -148,13 +148,16 @@ def test_verify_names_every_tampered_object(tmp_path: Path) -> None:
         s.verify_or_raise()
 
 
-def test_verify_flags_stray_temporary_file_and_bad_history(tmp_path: Path) -> None:
+def test_verify_flags_bad_history_and_lists_a_stray_temporary_file_apart(tmp_path: Path) -> None:
     store = fetched(tmp_path)
-    (store / "objects" / f"{TMP_PREFIX}abc").write_bytes(b"half")
+    stray = store / "objects" / f"{TMP_PREFIX}abc"
+    stray.write_bytes(b"half")
     history = Store(store).history_path("made-doc", "made-cut")
     history.write_text(history.read_text(encoding="utf-8") + "{not json\n", encoding="utf-8")
-    problems = Store(store).verify()
-    assert {p.kind for p in problems} == {"incomplete", "invalid"}
+    found = Store(store).verification()
+    # No writer is running: the temporary file is a leftover, not corruption.
+    assert {p.kind for p in found.problems} == {"invalid"}
+    assert [x.path for x in found.leftovers] == [str(stray)]
 
 
 def test_record_whose_paragraph_was_edited_is_caught(tmp_path: Path) -> None:

@@ -192,6 +192,11 @@ def build_parser() -> argparse.ArgumentParser:
     _store_arg(p)
     p.add_argument("--json", action="store_true", help="print the problems as JSON")
     p.add_argument(
+        "--repair",
+        action="store_true",
+        help="remove the leftovers of writes killed half-way (and nothing else)",
+    )
+    p.add_argument(
         "--rederive",
         action="store_true",
         help="also re-extract every capture with the installed tools and report "
@@ -409,10 +414,23 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from docwitness import pipeline
     from docwitness.report.results import render_verify
 
-    problems = pipeline.verify(args.store)
+    found = pipeline.verify_store(args.store, repair=args.repair)
+    problems = list(found.problems)
     rederived = pipeline.rederive(args.store) if args.rederive else []
     fmt = "json" if args.json else "text"
-    sys.stdout.write(render_verify(args.store, problems, rederived, fmt, rederive=args.rederive))
+    sys.stdout.write(
+        render_verify(
+            args.store,
+            problems,
+            rederived,
+            fmt,
+            rederive=args.rederive,
+            leftovers=found.leftovers,
+            removed=found.removed,
+            writing=found.writing,
+        )
+    )
+    # Leftovers alone are not corruption: they are listed, and the exit code is 0.
     if problems:
         raise StoreCorrupt(problems)
     return ExitCode.FINDINGS if any(not r.same for r in rederived) else ExitCode.OK

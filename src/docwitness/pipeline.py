@@ -36,7 +36,7 @@ from docwitness.normalise import PROFILE, document_from_captures
 from docwitness.single_copy import summary
 
 if TYPE_CHECKING:
-    from docwitness.store import Store
+    from docwitness.store import Store, Verification
     from docwitness.store.records import HistoryEntry
     from docwitness.store.snapshot import FetchResult, Progress, Rederived
 
@@ -118,12 +118,24 @@ def fetch_documents(
     offline: bool = False,
 ) -> list[FetchResult]:
     """:func:`fetch` for catalogues already loaded."""
+    store = open_store(store_dir)
+    # The writers' lock is held throughout: leftovers are looked for once, on taking it.
+    with store.writing():
+        store.ensure_writable()
+        return _fetch_into(store, documents, options, progress, offline)
+
+
+def _fetch_into(
+    store: Store,
+    documents: list[DocumentSpec],
+    options: Any,
+    progress: Progress | None,
+    offline: bool,
+) -> list[FetchResult]:
     from docwitness.capture import fetch_many
     from docwitness.extract.links import next_links
     from docwitness.store.snapshot import record_witness
 
-    store = open_store(store_dir)
-    store.ensure_writable()
     results: list[FetchResult] = []
     for doc in documents:
         checks = partial(summary, language=doc.language)  # what each fresh capture says of itself
@@ -177,6 +189,12 @@ def rederive(store_dir: Path = DEFAULT_STORE) -> list[Rederived]:
 def verify(store_dir: Path = DEFAULT_STORE) -> list[StoreProblem]:
     """Every integrity problem in the store (an empty list when all is well)."""
     return open_store(store_dir).verify()
+
+
+def verify_store(store_dir: Path = DEFAULT_STORE, *, repair: bool = False) -> Verification:
+    """The store's problems and, listed apart, the leftovers of writers that are gone
+    (with ``repair``, removed: nothing else is touched)."""
+    return open_store(store_dir).verification(repair=repair)
 
 
 # --------------------------------------------------------------------------- comparing

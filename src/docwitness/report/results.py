@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from docwitness.errors import UsageError
 
 if TYPE_CHECKING:
     from docwitness.errors import StoreProblem
+    from docwitness.store.leftovers import Leftover
     from docwitness.store.records import HistoryEntry
     from docwitness.store.snapshot import FetchResult, Rederived
 
@@ -193,9 +195,30 @@ def rederived_dict(r: Rederived) -> dict[str, Any]:
     }
 
 
+LEFTOVER_WHY = "an unfinished write from a process that is gone"
+
+
+@dataclass(frozen=True, slots=True)
+class _Temporary:
+    """The temporary files a verification found: leftovers, those removed, writes in progress."""
+
+    leftovers: Sequence[Leftover]
+    removed: Sequence[Leftover]
+    writing: Sequence[str]
+
+
+def _leftover_dict(x: Leftover) -> dict[str, Any]:
+    return {"path": x.path, "size": x.size, "owner": x.owner}
+
+
 def _verify_json(
-    store: Path, problems: Sequence[StoreProblem], rederived: Sequence[Rederived], rederive: bool
+    store: Path,
+    problems: Sequence[StoreProblem],
+    rederived: Sequence[Rederived],
+    rederive: bool,
+    temporary: _Temporary,
 ) -> str:
+    removed = {x.path for x in temporary.removed}
     return _json(
         {
             "store": str(store),
@@ -203,15 +226,32 @@ def _verify_json(
                 {"path": p.path, "kind": p.kind, "expected": p.expected, "found": p.found}
                 for p in problems
             ],
+            "leftovers": [
+                _leftover_dict(x) for x in temporary.leftovers if x.path not in removed
+            ],
+            "removed": [_leftover_dict(x) for x in temporary.removed],
+            "writing": list(temporary.writing),
             "rederived": [rederived_dict(r) for r in rederived],
         }
     )
 
 
 def _verify_text(
-    store: Path, problems: Sequence[StoreProblem], rederived: Sequence[Rederived], rederive: bool
+    store: Path,
+    problems: Sequence[StoreProblem],
+    rederived: Sequence[Rederived],
+    rederive: bool,
+    temporary: _Temporary,
 ) -> str:
     lines = [f"CORRUPT  {p}" for p in problems]
+    removed = {x.path for x in temporary.removed}
+    lines += [f"REMOVED  {x}: {LEFTOVER_WHY}" for x in temporary.removed]
+    lines += [
+        f"LEFTOVER {x}: {LEFTOVER_WHY}; docwitness verify --repair removes it"
+        for x in temporary.leftovers
+        if x.path not in removed
+    ]
+    lines += [f"WRITING  {path}: a write in progress, left alone" for path in temporary.writing]
     for r in rederived:
         if r.same and "record" in r.changed:
             lines.append(
@@ -227,6 +267,12 @@ def _verify_text(
             )
     if not problems:
         extra = f", {len(rederived)} re-extracted" if rederive else ""
+        left = len(temporary.leftovers) - len(removed)
+        if temporary.removed:
+            n = len(temporary.removed)
+            extra += f"; {n} leftover{'s' if n != 1 else ''} removed"
+        if left:
+            extra += f"; {left} leftover{'s' if left != 1 else ''} to remove (--repair)"
         lines.append(f"store {store}: all objects and records verified{extra}")
     return "".join(line + "\n" for line in lines)
 
@@ -241,7 +287,15 @@ def render_verify(
     format: str = "text",
     *,
     rederive: bool = False,
+    leftovers: Sequence[Leftover] = (),
+    removed: Sequence[Leftover] = (),
+    writing: Sequence[str] = (),
 ) -> str:
-    """The store's verification (``verify``): every problem, and with ``rederive`` every
-    document whose text or derived record the installed tools would make differently."""
-    return _choose(_VERIFY, format, "a verification")(store, problems, rederived, rederive)
+    """The store's verification (``verify``): every problem; every leftover of a writer
+    that is gone, each on its own line (``REMOVED`` when ``--repair`` removed it), and
+    every write in progress; with ``rederive`` every document whose text or derived
+    record the installed tools would make differently."""
+    temporary = _Temporary(leftovers, removed, writing)
+    return _choose(_VERIFY, format, "a verification")(
+        store, problems, rederived, rederive, temporary
+    )

@@ -13,6 +13,12 @@ file in the same folder, is fsynced, then renamed into place; history updates
 hold an exclusive lock on ``.lock`` so two processes at once cannot lose or
 interleave entries. :meth:`Store.verify` re-hashes every object against its
 name and every record against the objects it names, and lists every problem.
+
+A writer killed between writing a temporary file and renaming it leaves the file
+behind: a leftover, which the next writer removes and :meth:`Store.verification`
+lists apart from the problems (and removes, with ``repair``). How a writer
+proves it is alive, so that its files are never taken for leftovers, is said in
+:mod:`docwitness.store.leftovers`.
 """
 
 from __future__ import annotations
@@ -21,14 +27,18 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from docwitness.errors import StoreCorrupt, StoreError, StoreProblem
 from docwitness.model import Document, canonical_json, sha256_bytes
+from docwitness.store import leftovers as _leftovers
+from docwitness.store.leftovers import TMP_PREFIX, WRITERS, Leftover
 from docwitness.store.records import RECORD_SCHEMA, DerivedRecord, HistoryEntry
 
 __all__ = [
@@ -36,12 +46,26 @@ __all__ = [
     "TMP_PREFIX",
     "DerivedRecord",
     "HistoryEntry",
+    "Leftover",
     "Store",
+    "Verification",
     "document_from_record",
     "record_of",
 ]
 
-TMP_PREFIX = ".tmp-"
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """What :meth:`Store.verification` found: the problems (corruption), the leftovers
+    of writers that are gone, those it removed (with ``repair``), and the temporary
+    files of writes still in progress (never touched)."""
+
+    problems: tuple[StoreProblem, ...]
+    leftovers: tuple[Leftover, ...]
+    removed: tuple[Leftover, ...] = ()
+    writing: tuple[str, ...] = ()
 
 
 def _hex(digest: str) -> str:
@@ -70,6 +94,8 @@ class Store:
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
+        self._writers: int | None = None  # the fd holding the writers' lock, shared
+        self._depth = 0
 
     # ------------------------------------------------------------------ paths
     @property
@@ -89,15 +115,52 @@ class Store:
         try:
             self.objects.mkdir(parents=True, exist_ok=True)
             (self.root / "witnesses").mkdir(exist_ok=True)
-            fd, probe = tempfile.mkstemp(prefix=TMP_PREFIX, dir=self.root)
-            os.close(fd)
-            os.unlink(probe)
+            with self.writing():
+                fd, probe = tempfile.mkstemp(prefix=_leftovers.own_prefix(), dir=self.root)
+                os.close(fd)
+                os.unlink(probe)
         except OSError as exc:
             raise StoreError(f"store {self.root} is not writable: {exc.strerror or exc}") from None
 
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the writers' lock (shared with other writers) while writing; on taking
+        it, remove the leftovers of writers that are gone. Re-entrant."""
+        if self._depth == 0:
+            try:
+                self.root.mkdir(parents=True, exist_ok=True)
+                fd = os.open(self.root / WRITERS, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as exc:
+                raise StoreError(
+                    f"store {self.root} is not writable: {exc.strerror or exc}"
+                ) from None
+            try:
+                alone = _leftovers.try_exclusive(fd)
+                found, _ = _leftovers.classify(_leftovers.temporary_files(self.root), alone)
+                for gone in _leftovers.remove(found):
+                    log.info("removed a leftover: %s", gone)
+                # From exclusive (or nothing) to shared: other writers may now join.
+                fcntl.flock(fd, fcntl.LOCK_SH)
+            except BaseException:
+                os.close(fd)
+                raise
+            self._writers = fd
+        self._depth += 1
+        try:
+            yield
+        finally:
+            self._depth -= 1
+            if self._depth == 0 and self._writers is not None:
+                fd, self._writers = self._writers, None
+                os.close(fd)  # closing the last descriptor drops the lock
+
     def _atomic_write(self, path: Path, data: bytes) -> None:
+        with self.writing():
+            self._atomic_write_locked(path, data)
+
+    def _atomic_write_locked(self, path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=_leftovers.own_prefix(), dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
@@ -242,20 +305,42 @@ class Store:
                 yield doc_dir.name, file.stem, file
 
     # ------------------------------------------------------------------ verification
+    def leftovers(
+        self, *, repair: bool = False
+    ) -> tuple[list[Leftover], list[str], list[Leftover]]:
+        """The temporary files of writers that are gone, those of writes in progress,
+        and (with ``repair``) the leftovers removed. Nothing but temporary files
+        proved left over is ever removed."""
+        if not self.root.is_dir():
+            raise StoreError(f"no store at {self.root}")
+        try:
+            fd: int | None = os.open(self.root / WRITERS, os.O_RDONLY)
+        except FileNotFoundError:
+            fd = None  # no writer of this version has ever run here
+        except OSError:
+            fd = -1  # cannot tell: judge by the names alone
+        try:
+            alone = fd is None or (fd >= 0 and _leftovers.try_exclusive(fd))
+            found, writing = _leftovers.classify(_leftovers.temporary_files(self.root), alone)
+            removed = _leftovers.remove(found) if repair else []
+        finally:
+            if fd is not None and fd >= 0:
+                os.close(fd)
+        return found, writing, removed
+
+    def verification(self, *, repair: bool = False) -> Verification:
+        """The problems of :meth:`verify`, with the leftovers listed apart (and, with
+        ``repair``, removed)."""
+        found, writing, removed = self.leftovers(repair=repair)
+        return Verification(tuple(self.verify()), tuple(found), tuple(removed), tuple(writing))
+
     def verify(self) -> list[StoreProblem]:
-        """Every problem in the store: objects that do not match their names, stray
-        temporary files, history entries naming missing objects, records whose
-        paragraphs or texts do not match their digests."""
+        """Every problem in the store: objects that do not match their names, history
+        entries naming missing objects, records whose paragraphs or texts do not
+        match their digests. Temporary files are not problems: see :meth:`leftovers`."""
         problems: list[StoreProblem] = []
         if not self.root.is_dir():
             raise StoreError(f"no store at {self.root}")
-        for path in sorted(self.root.rglob("*")):
-            if path.is_file() and path.name.startswith(TMP_PREFIX):
-                problems.append(
-                    StoreProblem(
-                        str(path), "incomplete", "no temporary files", "an unfinished write"
-                    )
-                )
         if self.objects.is_dir():
             for path in sorted(self.objects.glob("*/*")):
                 if path.name.startswith(TMP_PREFIX):

@@ -330,3 +330,14 @@ def test_a_headline_with_the_parties_short_names_is_the_title(statement: Documen
     assert report.verdict == "equivalent"
     other = doc(["中俄关于加强全面战略协作伙伴关系的联合声明", *paras[1:]], "made-other-headline")
     assert [f.kind for f in compare(statement, other).findings if f.ref == 0] != []
+
+
+def test_the_seed_against_itself_has_no_findings() -> None:
+    """Site text and glued labels that both copies carry, at the same place, are the
+    same on both sides: the real seed compared with itself has no finding at all."""
+    seed = load_copy(str(made.SEED))
+    report = compare(seed, seed)
+    assert report.findings == ()
+    assert report.formal == ()
+    assert report.verdict == "identical"
+    assert report.coverage == 1.0

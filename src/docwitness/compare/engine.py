@@ -169,8 +169,9 @@ class _Collation:
 
     def equal(self, i: int, j: int) -> None:
         core = self.r.core(i)
-        self.covered += len(core)
-        self.covered_w += len(core)
+        if not self.r.boilerplate(i):  # site text that both copies carry is not the text
+            self.covered += len(core)
+            self.covered_w += len(core)
         link = Link("equal", (i,), (j,))
         raw_differs = self.r.raw_core(i) != self.w.raw_core(j)
         if raw_differs:
@@ -442,6 +443,8 @@ def compare(
         ],
         sorted(set(range(len(ref))) - set(rs)),
         sorted(set(range(len(wit))) - set(ws)),
+        [p.text for p in ref],
+        [p.text for p in wit],
     )
     links, similar_limits = pair_similar(links, r, w, set(rs), set(ws))
     limits = (*alignment.limits, *similar_limits)
@@ -618,10 +621,15 @@ def _glued_framing(col: _Collation, links: Sequence[Link]) -> list[tuple[str, st
     for x in links:
         if x.kind in ("missing", "extra"):
             continue
+        # Framing that both copies glue to this paragraph is the same on both sides.
+        ref_pieces = {piece for i in x.ref for piece in col.r.frames[i].pieces}
+        wit_pieces = {piece for j in x.witness for piece in col.w.frames[j].pieces}
         for j in x.witness:
             for rule, text in col.w.frames[j].pieces:
                 if rule in _CUT_PIECES:
                     cut.append((rule, text))
+                    continue
+                if (rule, text) in ref_pieces:
                     continue
                 col.findings.append(
                     Finding(
@@ -639,7 +647,7 @@ def _glued_framing(col: _Collation, links: Sequence[Link]) -> list[tuple[str, st
                 )
         for i in x.ref:
             for rule, text in col.r.frames[i].pieces:
-                if rule in _CUT_PIECES:
+                if rule in _CUT_PIECES or (rule, text) in wit_pieces:
                     continue
                 col.finding(
                     "missing",

@@ -17,10 +17,17 @@ SIMILAR_MIN = 60.0
 SIMILAR_CELLS = 1_000_000  # the most (missing × extra) pairs the similarity search scores
 
 
-def with_boilerplate(links: list[Link], ref_bp: list[int], wit_bp: list[int]) -> list[Link]:
+def with_boilerplate(
+    links: list[Link],
+    ref_bp: list[int],
+    wit_bp: list[int],
+    ref_texts: Sequence[str] = (),
+    wit_texts: Sequence[str] = (),
+) -> list[Link]:
     """The alignment's links with the paragraphs it left out (site text, framing) put
     back where they stand: each after the link holding the paragraph before it, in its
-    own document."""
+    own document. The same site text standing at the same place in both copies (given
+    their texts) is one ``equal`` link, not a missing and an extra."""
     if not ref_bp and not wit_bp:
         return links
     ref_at = {i: k for k, x in enumerate(links) for i in x.ref}
@@ -36,11 +43,34 @@ def with_boilerplate(links: list[Link], ref_bp: list[int], wit_bp: list[int]) ->
         after.setdefault(anchor(ref_keys, ref_at, i), []).append(Link("missing", (i,)))
     for j in wit_bp:
         after.setdefault(anchor(wit_keys, wit_at, j), []).append(Link("extra", (), (j,)))
+    if ref_texts and wit_texts:
+        for k, placed in after.items():
+            after[k] = _pair_equal(placed, ref_texts, wit_texts)
     out = list(after.get(-1, []))
     for k, x in enumerate(links):
         out.append(x)
         out.extend(after.get(k, []))
     return out
+
+
+def _pair_equal(
+    placed: list[Link], ref_texts: Sequence[str], wit_texts: Sequence[str]
+) -> list[Link]:
+    """Links put back at one place, with each reference paragraph that a witness
+    paragraph there repeats exactly made one ``equal`` link (in order)."""
+    extras = [x for x in placed if x.kind == "extra"]
+    out: list[Link] = []
+    for x in placed:
+        if x.kind == "extra":
+            continue
+        i = x.ref[0]
+        twin = next((e for e in extras if wit_texts[e.witness[0]] == ref_texts[i]), None)
+        if twin is None:
+            out.append(x)
+            continue
+        extras.remove(twin)
+        out.append(Link("equal", (i,), twin.witness))
+    return out + [x for x in placed if x.kind == "extra" and x in extras]
 
 
 def pair_similar(

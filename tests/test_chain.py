@@ -11,7 +11,7 @@ import pytest
 
 from docwitness import pipeline
 from docwitness.cli import main
-from docwitness.errors import ExitCode
+from docwitness.errors import ExitCode, StoreCorrupt
 from docwitness.store import Store
 from docwitness.store.records import entry_digest
 from test_records import assert_store_problem
@@ -204,3 +204,17 @@ def test_an_index_that_is_not_json_is_a_store_problem(
     assert main(["verify", "--store", str(store)]) == ExitCode.STORE_CORRUPT
     assert "CORRUPT  invalid: " in capsys.readouterr().out
     assert_store_problem(capsys, main(["collate", str(cat), "--store", str(store)]))
+
+
+def test_the_writer_does_not_append_to_a_truncated_history(tmp_path: Path) -> None:
+    store, _ = fetched_thrice(tmp_path)
+    s = Store(store)
+    entry = s.history("made-doc", "made-full")[-1]
+    path = history_of(store)
+    write_lines(path, lines_of(path)[:1])
+    kept, index = path.read_bytes(), (store / "index.json").read_bytes()
+    # Appending would re-index the shortened history and hide what was lost.
+    with pytest.raises(StoreCorrupt, match="truncated"):
+        s.append_history("made-doc", "made-full", entry)
+    assert path.read_bytes() == kept
+    assert (store / "index.json").read_bytes() == index

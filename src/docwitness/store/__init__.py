@@ -356,6 +356,8 @@ class Store:
     def history(self, document: str, witness: str) -> list[HistoryEntry]:
         """A witness's history, oldest first; a line that is not an entry, a broken
         chain or a history that does not bear out the index is a store problem."""
+        # The index is read before the history: a writer renames the history into
+        # place before the index, so a history read after its index is never shorter.
         lines = self._checked_history(document, witness, self._index_or_raise())
         return [line.entry for line in lines]
 
@@ -431,7 +433,7 @@ class Store:
                     problems.append(
                         StoreProblem(str(path), "mismatch", "sha256:" + path.name, found)
                     )
-        index, bad_index = self._read_index()
+        index, bad_index = self._read_index()  # before the histories: see history()
         problems.extend(bad_index)
         seen: set[tuple[str, str]] = set()
         for document, witness, file in self.histories():

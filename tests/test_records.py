@@ -17,7 +17,7 @@ from docwitness.model import canonical_json
 from docwitness.store import Store
 from docwitness.store.records import DerivedRecord, HistoryEntry, PageProvenance
 from httpserver import serving
-from test_store import catalogue, fetched, made_copies
+from test_store import catalogue, fetched, made_copies, reindex
 from test_watch import FAST, Site
 from test_watch import catalogue as site_catalogue
 
@@ -150,6 +150,7 @@ def edit_record(store: Path, edit: Callable[[dict[str, Any]], None]) -> None:
     history.write_text(
         history.read_text(encoding="utf-8").replace(entry.record, new), encoding="utf-8"
     )
+    reindex(store, "made-doc", "made-full")
 
 
 def _del(key: str) -> Callable[[dict[str, Any]], None]:
@@ -169,6 +170,7 @@ HISTORY_EDITS = {
         "gaps[0] page",
     ),
     "not-an-object": (lambda obj: obj.clear() or obj.update({"x": []}), "time"),
+    "previous-not-a-digest": (_set("previous", "line 0"), "previous"),
 }
 
 RECORD_EDITS = {
@@ -255,6 +257,7 @@ def test_derived_record_that_is_not_json_is_a_store_problem(
     history.write_text(
         history.read_text(encoding="utf-8").replace(entry.record, junk), encoding="utf-8"
     )
+    reindex(store, "made-doc", "made-full")
     cat = tmp_path / "made-catalogue.toml"
     err = assert_store_problem(capsys, main(["collate", str(cat), "--store", str(store)]))
     assert "a JSON record" in err

@@ -14,6 +14,7 @@ from docwitness.cli import main
 from docwitness.errors import ExitCode, StoreCorrupt, StoreError
 from docwitness.pipeline import fetch
 from docwitness.store import TMP_PREFIX, Store
+from docwitness.store.records import entry_digest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,6 +42,19 @@ def fetched(tmp_path: Path) -> Path:
     store = tmp_path / "s"
     fetch([catalogue(tmp_path, made_copies(tmp_path))], store)
     return store
+
+
+def reindex(store: Path, document: str, witness: str) -> None:
+    """Make the index agree with a hand-edited history, as a thorough hand edit would:
+    a test of what else the edit broke then sees that alone."""
+    lines = Store(store).history_path(document, witness).read_text(encoding="utf-8").split()
+    index_path = store / "index.json"
+    index = json.loads(index_path.read_text(encoding="utf-8"))
+    index["witnesses"][document][witness] = {
+        "entries": len(lines),
+        "latest": entry_digest(json.loads(lines[-1])),
+    }
+    index_path.write_text(json.dumps(index), encoding="utf-8")
 
 
 def objects(store: Path) -> list[Path]:
@@ -173,6 +187,7 @@ def test_record_whose_paragraph_was_edited_is_caught(tmp_path: Path) -> None:
     history.write_text(
         history.read_text(encoding="utf-8").replace(entry.record, new), encoding="utf-8"
     )
+    reindex(store, "made-doc", "made-full")
     problems = s.verify()
     assert any("paragraph 3" in p.path and p.kind == "mismatch" for p in problems)
 
@@ -201,8 +216,13 @@ def test_two_fetch_processes_at_once(tmp_path: Path) -> None:
         assert p.returncode == 0, err.decode()
     s = Store(store)
     assert s.verify() == []
+    index = json.loads((store / "index.json").read_text(encoding="utf-8"))["witnesses"]
     for name in names:
         assert len(s.history("made-doc", name)) == 3
+        # Three writers, one chain: each entry names the one before, and the index the last.
+        objs = [json.loads(x) for x in s.history_path("made-doc", name).read_text().split()]
+        assert [o["previous"] for o in objs] == [None] + [entry_digest(o) for o in objs[:-1]]
+        assert index["made-doc"][name] == {"entries": 3, "latest": entry_digest(objs[-1])}
 
 
 def test_cli_verify_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

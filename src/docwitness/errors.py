@@ -123,7 +123,7 @@ class StoreProblem:
     """One integrity problem in the store: which object, what was expected, what was found."""
 
     path: str
-    kind: str  # "mismatch" | "missing" | "unreadable" | "invalid"
+    kind: str  # "mismatch" | "missing" | "unreadable" | "invalid" | "chain" | "truncated"
     expected: str
     found: str
 

@@ -80,6 +80,12 @@ class Fields:
         value: str = self._get(key, is_digest, "a sha256 digest")
         return value
 
+    def opt_digest(self, key: str) -> str | None:
+        value: str | None = self._get(
+            key, lambda v: v is None or is_digest(v), "a sha256 digest or null"
+        )
+        return value
+
     def digests(self, key: str) -> tuple[str, ...]:
         value: list[str] = self._get(
             key,

@@ -166,7 +166,10 @@ def find_history(store_dir: Path, witness: str) -> tuple[str, str, list[HistoryE
     store = open_store(store_dir)
     if not store.root.is_dir():
         raise StoreError(f"no store at {store.root}")
-    matches = [(d, w) for d, w, _ in store.histories() if witness in (w, f"{d}/{w}")]
+    # A witness the index lists but whose history is gone is found, and its history
+    # read is then a store problem: a deleted history is not "no history".
+    names = sorted({(d, w) for d, w, _ in store.histories()} | set(store.indexed()))
+    matches = [(d, w) for d, w in names if witness in (w, f"{d}/{w}")]
     if not matches:
         known = ", ".join(f"{d}/{w}" for d, w, _ in store.histories()) or "none"
         raise UsageError(f"no history for witness {witness!r} in {store.root} (known: {known})")

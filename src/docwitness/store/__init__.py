@@ -5,13 +5,18 @@ Layout under the store folder (``snapshots/`` by default)::
     objects/<aa>/<sha256 hex>            raw captured bytes, verbatim (the evidence),
                                          extracted text, canonical text (one paragraph
                                          a line) and derived records (indented JSON)
-    witnesses/<document>/<witness>.jsonl one line per capture, append-only history
+    witnesses/<document>/<witness>.jsonl one line per capture, append-only history,
+                                         each line chained to the one before
+    index.json                           every witness's entry count and latest entry
 
 Every object is named by the SHA-256 of its bytes, so recording the same bytes
 twice adds a history entry and no new object. Every write goes to a temporary
 file in the same folder, is fsynced, then renamed into place; history updates
 hold an exclusive lock on ``.lock`` so two processes at once cannot lose or
-interleave entries. :meth:`Store.verify` re-hashes every object against its
+interleave entries, and the index is rewritten (the same way, under the same
+lock) with each entry, after the history. How the chain and the index make a
+lost, moved or duplicated line show is said in :mod:`docwitness.store.chain`.
+:meth:`Store.verify` re-hashes every object against its
 name and every record against the objects it names, and lists every problem.
 
 A writer killed between writing a temporary file and renaming it leaves the file
@@ -31,15 +36,23 @@ import logging
 import os
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from docwitness.errors import StoreCorrupt, StoreError, StoreProblem
 from docwitness.model import Document, canonical_json, sha256_bytes
 from docwitness.store import leftovers as _leftovers
+from docwitness.store.chain import INDEX, Line, chain_problems, index_problems, missing_problem
 from docwitness.store.leftovers import TMP_PREFIX, WRITERS, Leftover
-from docwitness.store.records import RECORD_SCHEMA, DerivedRecord, HistoryEntry
+from docwitness.store.records import (
+    RECORD_SCHEMA,
+    DerivedRecord,
+    HistoryEntry,
+    HistoryIndex,
+    IndexEntry,
+    entry_digest,
+)
 
 __all__ = [
     "RECORD_SCHEMA",
@@ -108,6 +121,10 @@ class Store:
 
     def history_path(self, document: str, witness: str) -> Path:
         return self.root / "witnesses" / document / f"{witness}.jsonl"
+
+    @property
+    def index_path(self) -> Path:
+        return self.root / INDEX
 
     # ------------------------------------------------------------------ writing
     def ensure_writable(self) -> None:
@@ -212,18 +229,35 @@ class Store:
         """Store a derived record (write-once) and return its digest."""
         return self.put_json(record.to_json())
 
-    def append_history(self, document: str, witness: str, entry: HistoryEntry) -> None:
-        """Append one entry to a witness's history, atomically and under the lock."""
+    def append_history(self, document: str, witness: str, entry: HistoryEntry) -> HistoryEntry:
+        """Append one entry to a witness's history, chained to the one before, and
+        update the index; atomically and under the lock. A history that does not
+        bear out its chain or the index is not built upon (:class:`StoreCorrupt`).
+        Returns the entry as written."""
         path = self.history_path(document, witness)
-        line = (canonical_json(entry.to_json()) + "\n").encode("utf-8")
         with self.lock():
+            index = self._index_or_raise()
+            lines = self._checked_history(document, witness, index)
+            entry = replace(entry, previous=lines[-1].digest if lines else None, chained=True)
+            obj = entry.to_json()
+            line = (canonical_json(obj) + "\n").encode("utf-8")
             old = path.read_bytes() if path.exists() else b""
             if old and not old.endswith(b"\n"):
                 old += b"\n"
-            try:
-                self._atomic_write(path, old + line)
-            except OSError as exc:
-                raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from None
+            witnesses = dict(index.witnesses)
+            witnesses[(document, witness)] = IndexEntry(len(lines) + 1, entry_digest(obj))
+            index_text = json.dumps(
+                HistoryIndex(witnesses).to_json(), sort_keys=True, indent=1, ensure_ascii=False
+            )
+            # The history first, then the index: a writer killed between the two leaves
+            # a history one entry longer than the index, which reads (see store.chain).
+            writes = ((path, old + line), (self.index_path, (index_text + "\n").encode("utf-8")))
+            for target, data in writes:
+                try:
+                    self._atomic_write(target, data)
+                except OSError as exc:
+                    raise StoreError(f"cannot write {target}: {exc.strerror or exc}") from None
+        return entry
 
     # ------------------------------------------------------------------ reading
     def get(self, digest: str) -> bytes:
@@ -252,11 +286,53 @@ class Store:
         """The derived record named ``digest``, checked against its name and read strictly."""
         return DerivedRecord.from_json(self.get_json(digest), str(self.object_path(digest)))
 
-    def _read_history(
-        self, path: Path
-    ) -> tuple[list[tuple[int, HistoryEntry]], list[StoreProblem]]:
+    def _read_index(self) -> tuple[HistoryIndex, list[StoreProblem]]:
+        """The index (empty where there is none yet), and why it cannot be read."""
+        path = self.index_path
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return HistoryIndex({}), []
+        except OSError as exc:
+            return HistoryIndex({}), [StoreProblem(str(path), "unreadable", "readable", str(exc))]
+        try:
+            obj = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            return HistoryIndex({}), [StoreProblem(str(path), "invalid", "a JSON index", "not")]
+        try:
+            return HistoryIndex.from_json(obj, str(path)), []
+        except StoreCorrupt as exc:
+            return HistoryIndex({}), exc.problems
+
+    def _index_or_raise(self) -> HistoryIndex:
+        index, problems = self._read_index()
+        if problems:
+            raise StoreCorrupt(problems)
+        return index
+
+    def _history_problems(
+        self, document: str, witness: str, index: HistoryIndex
+    ) -> tuple[list[Line], list[StoreProblem]]:
+        """A history's lines, and every problem of its lines, its chain and its index
+        entry. The chain and the index are judged only when every line reads."""
+        path = self.history_path(document, witness)
+        indexed = index.witnesses.get((document, witness))
+        if not path.exists():
+            return [], [missing_problem(str(path), indexed)] if indexed is not None else []
+        lines, problems = self._read_history(path)
+        if problems:
+            return lines, problems
+        return lines, chain_problems(str(path), lines) + index_problems(str(path), lines, indexed)
+
+    def _checked_history(self, document: str, witness: str, index: HistoryIndex) -> list[Line]:
+        lines, problems = self._history_problems(document, witness, index)
+        if problems:
+            raise StoreCorrupt(problems)
+        return lines
+
+    def _read_history(self, path: Path) -> tuple[list[Line], list[StoreProblem]]:
         """Every entry of a history file with its line number, and every line that is not one."""
-        entries: list[tuple[int, HistoryEntry]] = []
+        entries: list[Line] = []
         problems: list[StoreProblem] = []
         try:
             text = path.read_text(encoding="utf-8")
@@ -271,20 +347,19 @@ class Store:
                 problems.append(StoreProblem(f"{path}:{n}", "invalid", "a JSON line", line[:40]))
                 continue
             try:
-                entries.append((n, HistoryEntry.from_json(obj, f"{path}:{n}")))
+                entry = HistoryEntry.from_json(obj, f"{path}:{n}")
+                entries.append(Line(n, entry, entry_digest(obj)))
             except StoreCorrupt as exc:
                 problems.extend(exc.problems)
         return entries, problems
 
     def history(self, document: str, witness: str) -> list[HistoryEntry]:
-        """A witness's history, oldest first; a line that is not an entry is a store problem."""
-        path = self.history_path(document, witness)
-        if not path.exists():
-            return []
-        entries, problems = self._read_history(path)
-        if problems:
-            raise StoreCorrupt(problems)
-        return [entry for _, entry in entries]
+        """A witness's history, oldest first; a line that is not an entry, a broken
+        chain or a history that does not bear out the index is a store problem."""
+        # The index is read before the history: a writer renames the history into
+        # place before the index, so a history read after its index is never shorter.
+        lines = self._checked_history(document, witness, self._index_or_raise())
+        return [line.entry for line in lines]
 
     def latest(self, document: str, witness: str) -> HistoryEntry | None:
         entries = self.history(document, witness)
@@ -303,6 +378,10 @@ class Store:
         for doc_dir in sorted(p for p in base.iterdir() if p.is_dir()):
             for file in sorted(doc_dir.glob("*.jsonl")):
                 yield doc_dir.name, file.stem, file
+
+    def indexed(self) -> list[tuple[str, str]]:
+        """Every witness the index lists (none where the index cannot be read)."""
+        return sorted(self._read_index()[0].witnesses)
 
     # ------------------------------------------------------------------ verification
     def leftovers(
@@ -354,11 +433,17 @@ class Store:
                     problems.append(
                         StoreProblem(str(path), "mismatch", "sha256:" + path.name, found)
                     )
-        for _document, _witness, file in self.histories():
-            entries, bad = self._read_history(file)
+        index, bad_index = self._read_index()  # before the histories: see history()
+        problems.extend(bad_index)
+        seen: set[tuple[str, str]] = set()
+        for document, witness, file in self.histories():
+            seen.add((document, witness))
+            lines, bad = self._history_problems(document, witness, index)
             problems.extend(bad)
-            for n, entry in entries:
-                problems.extend(self._verify_entry(f"{file}:{n}", entry))
+            for line in lines:
+                problems.extend(self._verify_entry(f"{file}:{line.number}", line.entry))
+        for document, witness in sorted(set(index.witnesses) - seen):
+            problems.extend(self._history_problems(document, witness, index)[1])
         return problems
 
     def _verify_entry(self, where: str, entry: HistoryEntry) -> list[StoreProblem]:

@@ -5,7 +5,8 @@ each of its pages a :class:`PageProvenance` (with the transport's
 :class:`~docwitness.model.HttpProvenance`), each missing page a
 :class:`~docwitness.model.PageGap`. The indented JSON object a history entry
 names by ``record`` is a :class:`DerivedRecord`: paragraphs, extraction record,
-digests, profile.
+digests, profile. ``index.json`` is a :class:`HistoryIndex` of
+:class:`IndexEntry` (see :mod:`docwitness.store.chain`).
 
 Each type has one ``to_json`` and one ``from_json``. ``to_json`` gives the
 object written today, key for key (the bytes on disk are unchanged), and
@@ -30,6 +31,8 @@ from docwitness.model import (
     HttpProvenance,
     PageGap,
     Paragraph,
+    canonical_json,
+    sha256_bytes,
 )
 
 __all__ = [
@@ -37,9 +40,12 @@ __all__ = [
     "DerivedRecord",
     "ExtractionRecord",
     "HistoryEntry",
+    "HistoryIndex",
+    "IndexEntry",
     "PageGap",
     "PageProvenance",
     "ParagraphRecord",
+    "entry_digest",
 ]
 
 RECORD_SCHEMA = "docwitness.record/1"
@@ -116,6 +122,11 @@ class HistoryEntry:
 
     ``status`` is "captured", or "not-modified" when the server said so and the
     previous record was reused; ``gaps`` lists the pages a paginated copy is missing.
+
+    ``previous`` chains the history: the digest (:func:`entry_digest`) of the line
+    before, or None for the first line. ``chained`` says whether the line carries
+    the key at all: lines written before the chain existed do not, and read as
+    before (a legacy prefix). :meth:`Store.append_history` sets both.
     """
 
     time: str
@@ -131,6 +142,8 @@ class HistoryEntry:
     tool: str
     profile: str | None
     gaps: tuple[PageGap, ...] = ()
+    previous: str | None = None
+    chained: bool = False
 
     @classmethod
     def of(
@@ -184,6 +197,8 @@ class HistoryEntry:
         }
         if self.gaps:
             out["gaps"] = [g.to_json() for g in self.gaps]
+        if self.chained:
+            out["previous"] = self.previous
         return out
 
     @classmethod
@@ -203,7 +218,63 @@ class HistoryEntry:
             tool=f.text("tool"),
             profile=f.opt_text("profile"),
             gaps=f.objects("gaps", PageGap.from_json) if f.has("gaps") else (),
+            # A line written before the chain existed has no `previous`: it reads as before.
+            previous=f.opt_digest("previous") if f.has("previous") else None,
+            chained=f.has("previous"),
         )
+
+
+def entry_digest(obj: object) -> str:
+    """The digest a history line is chained by: of the canonical JSON of its object."""
+    return sha256_bytes(canonical_json(obj).encode("utf-8"))
+
+
+INDEX_SCHEMA = "docwitness.index/1"
+
+
+@dataclass(frozen=True, slots=True)
+class IndexEntry:
+    """What the index says of one witness's history: how many entries, and the digest
+    (:func:`entry_digest`) of the latest."""
+
+    entries: int
+    latest: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"entries": self.entries, "latest": self.latest}
+
+    @classmethod
+    def from_json(cls, obj: object, where: str = "") -> IndexEntry:
+        f = Fields(obj, where)
+        return cls(entries=f.integer("entries"), latest=f.digest("latest"))
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryIndex:
+    """``index.json``: every indexed witness's :class:`IndexEntry`, by document and
+    witness id."""
+
+    witnesses: dict[tuple[str, str], IndexEntry]
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, dict[str, Any]] = {}
+        for (document, witness), entry in sorted(self.witnesses.items()):
+            out.setdefault(document, {})[witness] = entry.to_json()
+        return {"schema": INDEX_SCHEMA, "witnesses": out}
+
+    @classmethod
+    def from_json(cls, obj: object, where: str = "") -> HistoryIndex:
+        f = Fields(obj, where)
+        schema = f.text("schema")
+        if schema != INDEX_SCHEMA:
+            raise invalid(f"{where} schema", INDEX_SCHEMA, schema)
+        documents = f.one("witnesses", lambda o, w: Fields(o, w).obj)
+        witnesses: dict[tuple[str, str], IndexEntry] = {}
+        for document, by_witness in documents.items():
+            at = f"{where} witnesses.{document}"
+            for witness, entry in Fields(by_witness, at).obj.items():
+                witnesses[(document, witness)] = IndexEntry.from_json(entry, f"{at}.{witness}")
+        return cls(witnesses)
 
 
 @dataclass(frozen=True, slots=True)

@@ -142,7 +142,7 @@ def record_witness(
         profile=profile,
         gaps=gaps,
     )
-    store.append_history(doc.id, spec.id, entry)
+    entry = store.append_history(doc.id, spec.id, entry)
     if document is None:
         return FetchResult(**base, status=status, size=None, digests=digests, entry=entry)
     reason = "; ".join(f"page {g.page} missing: {g.reason}" for g in gaps) or None

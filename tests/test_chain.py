@@ -132,19 +132,23 @@ def legacy(path: Path) -> None:
     write_lines(path, [json.dumps(o, sort_keys=True, separators=(",", ":")) for o in objs])
 
 
-def test_the_bundled_legacy_store_verifies_and_new_captures_start_the_chain(
+def test_the_bundled_store_verifies_its_legacy_lines_sealed_by_the_chain(
     tmp_path: Path,
 ) -> None:
+    """The bundled store's first capture of each witness was written before the chain;
+    the next capture seals it, the index counts both, and a new capture goes on."""
     store = tmp_path / "snapshots"
     shutil.copytree(ROOT / "snapshots", store)
-    assert not (store / "index.json").exists()
+    assert (store / "index.json").exists()
     assert Store(store).verify() == []
+    path = store / "witnesses" / "cn-ru-joint-statement-2017" / "yunbaogao-preview.jsonl"
+    old, sealing = (json.loads(line) for line in lines_of(path)[:2])
+    assert "previous" not in old
+    assert sealing["previous"] == entry_digest(old)  # the chain seals the legacy line
     cat = ROOT / "sources" / "cn-ru-joint-statement-2017.toml"
     pipeline.fetch([cat], store, offline=True)
-    path = store / "witnesses" / "cn-ru-joint-statement-2017" / "yunbaogao-preview.jsonl"
-    old, new = (json.loads(line) for line in lines_of(path))
-    assert "previous" not in old
-    assert new["previous"] == entry_digest(old)  # the chain seals the legacy line
+    newest = json.loads(lines_of(path)[-1])
+    assert newest["previous"] == entry_digest(json.loads(lines_of(path)[-2]))
     assert Store(store).verify() == []
     # Removing the legacy line is now seen: the index counts it.
     write_lines(path, lines_of(path)[1:])

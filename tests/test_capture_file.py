@@ -12,7 +12,6 @@ import json
 import os
 import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ import made
 from docwitness.capture.file import capture_file
 from docwitness.cli import main
 from docwitness.errors import CaptureError, ExitCode
+from processes import docwitness
 
 posix_only = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX special files")
 
@@ -33,14 +33,7 @@ def _limit_memory() -> None:
 
 
 def _docwitness(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "docwitness", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        preexec_fn=_limit_memory,
-    )
+    return docwitness(*args, preexec_fn=_limit_memory)
 
 
 def _catalogue(folder: Path, name: str) -> Path:

@@ -10,8 +10,6 @@ in a child process, so that its logging is set up as a user's is.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +19,7 @@ import made_fixtures as mf
 from docwitness.capture.file import capture_file
 from docwitness.errors import ExitCode, ExtractionError
 from docwitness.extract import extract
+from processes import docwitness
 
 MEDIABOX = b"/MediaBox [ 0 0 419.5276 595.2756 ]"
 # (name, bytes of the made PDF, what replaces them, what the one line says)
@@ -60,14 +59,6 @@ def _damaged(folder: Path, good: bytes, name: str, old: bytes, new: bytes) -> Pa
     return path
 
 
-def _inspect(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "docwitness", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 @pytest.mark.parametrize(("name", "old", "new", "says"), DAMAGE, ids=[d[0] for d in DAMAGE])
@@ -75,7 +66,7 @@ def test_a_damaged_pdf_is_one_line_and_exit_3(
     tmp_path: Path, made_pdf_bytes: bytes, name: str, old: bytes, new: bytes, says: str
 ) -> None:
     path = _damaged(tmp_path, made_pdf_bytes, name, old, new)
-    proc = _inspect("inspect", str(path))
+    proc = docwitness("inspect", str(path))
     assert proc.returncode == ExitCode.INCOMPLETE, proc.stderr
     lines = proc.stderr.splitlines()
     assert len(lines) == 1 and len(lines[0]) < 400, lines
@@ -91,7 +82,7 @@ def test_what_pdfminer_warns_of_is_recorded_not_printed(
     tmp_path: Path, made_pdf_bytes: bytes
 ) -> None:
     path = _damaged(tmp_path, made_pdf_bytes, "made-fontbbox-name.pdf", *FONTBBOX)
-    proc = _inspect("inspect", str(path))
+    proc = docwitness("inspect", str(path))
     assert proc.returncode in (ExitCode.OK, ExitCode.FINDINGS), proc.stderr
     assert proc.stderr == ""
     ext = extract(capture_file(path))
@@ -101,7 +92,7 @@ def test_what_pdfminer_warns_of_is_recorded_not_printed(
         "[-25, -254, /'Wid', 880] cannot be parsed as 4 floats"
     ]
     # With --debug the log is shown as it comes.
-    debug = _inspect("--debug", "inspect", str(path))
+    debug = docwitness("--debug", "inspect", str(path))
     assert "WARNING: Could not get FontBBox" in debug.stderr
 
 

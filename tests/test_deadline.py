@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
@@ -21,6 +20,7 @@ from docwitness.capture import FetchOptions, capture_url
 from docwitness.cli import main
 from docwitness.errors import CaptureError, ExitCode
 from httpserver import Server, respond, serving, static
+from processes import docwitness
 
 HANG_GUARD = 30  # seconds; the default deadline alone is 300
 
@@ -53,14 +53,7 @@ def made_catalogue(tmp_path: Path, url: str) -> Path:
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "docwitness", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=HANG_GUARD,
-        check=False,
-    )
+    return docwitness(*args, cwd=cwd, timeout=HANG_GUARD)
 
 
 def test_fetch_with_a_deadline_gives_up_on_a_dripping_server(

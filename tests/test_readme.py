@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from docwitness.cli import build_parser
 from docwitness.errors import ExitCode
+from processes import docwitness
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -44,14 +43,7 @@ def test_main_job_runs_on_a_copy_of_the_repository(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "sources", tmp_path / "sources")
     if (ROOT / "snapshots").is_dir():
         shutil.copytree(ROOT / "snapshots", tmp_path / "snapshots")
-    proc = subprocess.run(
-        [sys.executable, "-m", "docwitness", "check", "--offline"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    proc = docwitness("check", "--offline", cwd=tmp_path, timeout=120)
     assert proc.returncode == ExitCode.FINDINGS, proc.stderr
     assert "yunbaogao-preview: truncated" in proc.stdout
     assert "point 十, witness ¶28: cut after: …事务中的影响力持续提升。双方" in proc.stdout
@@ -76,14 +68,7 @@ def test_main_job_runs_on_a_copy_of_the_repository(tmp_path: Path) -> None:
     )
     records = [json.loads(line)["record"] for line in history]
     assert len(records) >= 2 and records[-1] == records[-2]
-    verify = subprocess.run(
-        [sys.executable, "-m", "docwitness", "verify"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    verify = docwitness("verify", cwd=tmp_path, timeout=120)
     assert verify.returncode == 0, verify.stdout + verify.stderr
 
 

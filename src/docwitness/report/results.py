@@ -82,7 +82,6 @@ def render_progress(witness: str, status: str, *, color: bool = False) -> str:
     return buffer.getvalue()
 
 
-
 def fetch_result_dict(r: FetchResult) -> dict[str, Any]:
     """One witness's fetch result as plain data (``fetch --json``)."""
     return {

@@ -156,12 +156,15 @@ def extraction_findings(doc: Document) -> list[Finding]:
     return out
 
 
-def single_copy_report(doc: Document, language: str | None = None) -> WitnessReport:
-    """What a copy reveals about itself: the single-copy checks, plus what its decoding
-    and its text layer say (the reference in a collation, and ``inspect``)."""
+def single_copy_report(
+    doc: Document, language: str | None = None, checks: Inspection | None = None
+) -> WitnessReport:
+    """What a copy reveals about itself: the single-copy checks (``checks``, when they
+    have been run already), plus what its decoding and its text layer say (the
+    reference in a collation, and ``inspect``)."""
     from docwitness.single_copy import inspect_document
 
-    report = inspect_document(doc, language=language)
+    report = inspect_document(doc, language=language, checks=checks)
     found = extraction_findings(doc)
     notes = report.notes + format_notes(doc)
     if not found:
@@ -382,7 +385,8 @@ def _against(
         if alone or ref_doc is None:
             # The reference, or a copy with no reference to compare it with (when every
             # available copy has an unreliable text layer): judged on its own.
-            own = single_copy_report(x.document, doc.language)
+            checks = ref_checks if x.document is ref_doc else None
+            own = single_copy_report(x.document, doc.language, checks)
             said = ("the reference",) if x.document is ref_doc else ()
             r = replace(own, role=x.spec.role, coverage=1.0 if said else None)
             r = replace(r, notes=(*said, *own.notes))

@@ -147,11 +147,14 @@ def single_copy_findings(doc: Document, language: str | None = None) -> list[Fin
     return list(analyse(doc, language).findings)
 
 
-def inspect_document(doc: Document, *, language: str | None = None) -> WitnessReport:
+def inspect_document(
+    doc: Document, *, language: str | None = None, checks: Inspection | None = None
+) -> WitnessReport:
     """A report on one copy with no reference: verdict, findings, claims, notes.
 
     A copy whose text layer is unreliable (a scan with no text layer, glyphs with no
-    Unicode mapping) is not read further: its one finding says why.
+    Unicode mapping) is not read further: its one finding says why. ``checks`` is
+    the copy's :func:`analyse`, when the caller has run it already.
     """
     unreliable = unreliable_text(doc)
     if unreliable is not None:
@@ -166,7 +169,7 @@ def inspect_document(doc: Document, *, language: str | None = None) -> WitnessRe
             metadata=dict(doc.extraction.metadata),
             paragraphs=len(doc.paragraphs),
         )
-    result = analyse(doc, language)
+    result = checks if checks is not None else analyse(doc, language)
     return WitnessReport(
         id=doc.witness_id,
         source=doc.source,

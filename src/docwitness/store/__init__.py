@@ -4,7 +4,7 @@ Layout under the store folder (``snapshots/`` by default)::
 
     objects/<aa>/<sha256 hex>            raw captured bytes, verbatim (the evidence),
                                          extracted text, canonical text (one paragraph
-                                         a line) and derived records (indented JSON)
+                                         a line) and derived records (compact JSON)
     witnesses/<document>/<witness>.jsonl one line per capture, append-only history,
                                          each line chained to the one before
     index.json                           every witness's entry count and latest entry
@@ -53,6 +53,7 @@ from docwitness.store.records import (
     HistoryIndex,
     IndexEntry,
     entry_digest,
+    json_bytes,
 )
 
 __all__ = [
@@ -101,6 +102,14 @@ def document_from_record(
 ) -> Document:
     """Rebuild a :class:`Document` from a stored record (and its extracted text object)."""
     return record.document(witness, source, extracted_text)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 class Store:
@@ -189,11 +198,7 @@ class Store:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        _fsync_dir(path.parent)
 
     def put(self, data: bytes) -> str:
         """Store ``data`` under its digest (write-once) and return the digest."""
@@ -210,10 +215,65 @@ class Store:
                 raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from None
         return digest
 
+    def put_many(self, items: list[bytes]) -> list[str]:
+        """Store several objects (write-once) and return their digests, in order.
+
+        Durability is kept as with :meth:`put` (every object's bytes and its name in
+        its folder are on disk before this returns, so a history entry written
+        after never names an object a crash could lose), but the waits overlap:
+        each object is written to its temporary file, the files are fsynced by a
+        small pool of threads (fsync releases the interpreter), renamed into place,
+        and their folders fsynced by the pool, once each.
+        """
+        digests = [sha256_bytes(data) for data in items]
+        new: dict[str, bytes] = {}
+        for digest, data in zip(digests, items, strict=True):
+            path = self.object_path(digest)
+            if path.exists():
+                self.get(digest)  # re-hashed, not trusted, as in put()
+            else:
+                new.setdefault(digest, data)
+        if not new:
+            return digests
+        with self.writing():
+            try:
+                self._write_all({self.object_path(d): data for d, data in new.items()})
+            except OSError as exc:
+                raise StoreError(f"cannot write objects: {exc.strerror or exc}") from None
+        return digests
+
+    def _write_all(self, files: dict[Path, bytes]) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        temporaries: list[tuple[str, Path]] = []
+        try:
+            for path, data in files.items():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(prefix=_leftovers.own_prefix(), dir=path.parent)
+                temporaries.append((tmp, path))
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+
+            def sync_file(tmp: str) -> None:
+                fd = os.open(tmp, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+
+            with ThreadPoolExecutor(max_workers=min(8, len(temporaries))) as pool:
+                list(pool.map(sync_file, [tmp for tmp, _ in temporaries]))
+                for tmp, path in temporaries:
+                    os.replace(tmp, path)
+                temporaries = []
+                list(pool.map(_fsync_dir, sorted({path.parent for path in files})))
+        finally:
+            for tmp, _ in temporaries:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+
     def put_json(self, obj: Any) -> str:
-        # Sorted, compact and newline-terminated: deterministic bytes.
-        text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
-        return self.put(text.encode("utf-8"))
+        return self.put(json_bytes(obj))
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:

@@ -17,6 +17,7 @@ where a hand-edited or damaged record is wrong.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -46,11 +47,18 @@ __all__ = [
     "PageProvenance",
     "ParagraphRecord",
     "entry_digest",
+    "json_bytes",
 ]
 
 RECORD_SCHEMA = "docwitness.record/2"
 # Records of schema 1 held every paragraph's raw and canonical text; they still read.
 RECORD_SCHEMA_1 = "docwitness.record/1"
+
+
+def json_bytes(obj: Any) -> bytes:
+    """A record's bytes: sorted, compact and newline-terminated, so deterministic."""
+    text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
+    return text.encode("utf-8")
 
 
 def _digests(obj: object, where: str) -> Digests:

@@ -22,9 +22,10 @@ from docwitness.model import (
     DocumentSpec,
     PageGap,
     WitnessSpec,
+    sha256_bytes,
 )
 from docwitness.normalise import PROFILE, document_from_captures
-from docwitness.store.records import DerivedRecord, HistoryEntry
+from docwitness.store.records import DerivedRecord, HistoryEntry, json_bytes
 
 if TYPE_CHECKING:  # the store is imported where it is used: `diff` never needs it
     from docwitness.store import Store
@@ -118,10 +119,18 @@ def record_witness(
             document = document_from_captures(captures, spec.id, spec.format, spec.select)
         except ExtractionError as exc:
             return FetchResult(**base, status="failed", reason=exc.reason)
-        pages = [store.put(c.body) for c in captures]
-        store.put(document.extraction.text.encode("utf-8"))
-        store.put(document.canonical_text.encode("utf-8"))
-        record = store.put_record(DerivedRecord.of(document, pages, spec.format, spec.select))
+        # The pages, texts and record are written together, their fsyncs overlapping;
+        # all are on disk before the history names them.
+        pages = [sha256_bytes(c.body) for c in captures]
+        derived = DerivedRecord.of(document, pages, spec.format, spec.select)
+        *_, record = store.put_many(
+            [
+                *(c.body for c in captures),
+                document.extraction.text.encode("utf-8"),
+                document.canonical_text.encode("utf-8"),
+                json_bytes(derived.to_json()),
+            ]
+        )
         entry_status, digests = "captured", document.digests
         paragraphs, profile = len(document.paragraphs), document.profile
         changed = _changed(previous, digests)

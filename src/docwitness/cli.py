@@ -256,6 +256,14 @@ def _report_args(p: argparse.ArgumentParser, default_format: str) -> None:
         action="store_true",
         help="list the differences the normalisation removes, with both readings",
     )
+    p.add_argument(
+        "--max-findings",
+        type=int,
+        default=50,
+        metavar="N",
+        help="findings listed per witness in the text, markdown and github formats, "
+        "then how many more (0: all; json and html list all; default: %(default)s)",
+    )
 
 
 def _fail_on_arg(p: argparse.ArgumentParser) -> None:
@@ -293,7 +301,15 @@ def _emit(reports: list[Report], args: argparse.Namespace) -> None:
     from docwitness.report import render_all
 
     color = args.output is None and sys.stdout.isatty() and args.format == "text"
-    text = render_all(reports, args.format, show_formal=args.show_formal, color=color)
+    if args.max_findings < 0:
+        raise UsageError("--max-findings must be 0 (all) or more")
+    text = render_all(
+        reports,
+        args.format,
+        show_formal=args.show_formal,
+        color=color,
+        max_findings=args.max_findings,
+    )
     if args.output is not None:
         _write_atomic(args.output, text)
     else:

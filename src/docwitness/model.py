@@ -447,6 +447,19 @@ class Document:
 
 
 @dataclass(frozen=True, slots=True)
+class Run:
+    """The paragraphs a grouped finding stands for: a run of consecutive missing (or
+    extra) paragraphs, first and last of each side it has (None for the side it
+    lacks), and the outline points it covers, in order."""
+
+    ref_first: int | None = None
+    ref_last: int | None = None
+    witness_first: int | None = None
+    witness_last: int | None = None
+    points: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One thing found about a witness. Data, never an exception.
 
@@ -455,7 +468,10 @@ class Finding:
     tuple of indexes, into the witness's paragraphs. ``rule`` names the rule that
     fired and ``evidence`` what it fired on, so a reader can judge it.
     ``detail`` carries kind-specific extras (coverage, mended text, expected
-    numbering, context) that the JSON report passes through.
+    numbering, context) that the JSON report passes through. ``count`` is how many
+    paragraphs a grouped finding stands for (a run of consecutive missing or extra
+    paragraphs is one finding), and ``run`` says which; a finding about one
+    paragraph has ``count`` 1 and no ``run``.
     """
 
     kind: str
@@ -472,6 +488,8 @@ class Finding:
     evidence: tuple[str, ...] = ()
     detail: dict[str, Any] = field(default_factory=dict, compare=False)
     at: str | None = None  # a truncation's place: "start", "end" or "gap"
+    count: int = 1
+    run: Run | None = None
 
 
 @dataclass(frozen=True, slots=True)

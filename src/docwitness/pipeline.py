@@ -377,7 +377,7 @@ def export(
     reports = [collate_document(store, d) for d in captured]
     with atomic_file(output) as tmp:
         apparatus = tei.write(store, captured, reports, tmp)
-    return Exported(output, f"{apparatus} apparatus entr(ies) over {len(captured)} document(s)")
+    return Exported(output, f"{apparatus} variation unit(s) in {len(captured)} document(s)")
 
 
 def verify_bag(path: Path) -> list[str]:

@@ -278,7 +278,8 @@ class Capture:
     """Raw bytes of one copy (or one page of it) plus where and when they came from.
 
     ``http`` holds the transport's provenance (request URL, redirect hops, final
-    URL, status, response headers, server address) when there was one.
+    URL, status, response headers, server address) when there was one, and
+    ``warc`` the WARC records of the exchanges (:mod:`docwitness.capture.warc_record`).
     """
 
     source: str
@@ -291,6 +292,9 @@ class Capture:
     transport: str  # the name of a transport in docwitness.capture.transports.TRANSPORTS
     http: HttpProvenance | None = field(default=None, compare=False)
     status: str = "captured"  # "captured" | "not-modified"
+    # The WARC records (gzip members) of every HTTP exchange behind this page, in
+    # order; empty for a transport that made none (a local file).
+    warc: bytes = field(default=b"", repr=False, compare=False)
 
 
 class PriorPage(Protocol):

@@ -180,7 +180,7 @@ def test_record_whose_paragraph_was_edited_is_caught(tmp_path: Path) -> None:
     entry = s.latest("made-doc", "made-full")
     assert entry is not None
     record = s.get_json(entry.record)
-    record["paragraphs"][3]["text"] = "edited"
+    record["paragraphs"][3]["sha256"] = "sha256:" + "0" * 64
     # Re-filed under its new name, as a careless hand edit with a re-hash would do.
     new = s.put_json(record)
     history = s.history_path("made-doc", "made-full")

@@ -574,7 +574,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(ExitCode.INTERNAL)
 
 
+def _tune_collector() -> None:
+    """A command builds a few large, long-lived structures (the documents, their
+    paragraphs, the alignment) and little cyclic garbage. The cyclic collector's
+    default of a pass every 700 allocations walks those structures again and again
+    (16 % of a 1 MB comparison, 30 % of a 4 MB one); a pass every 100,000 keeps it
+    for the garbage, and what start-up made (modules, compiled patterns) is frozen
+    out of its walks. Only the command line does this: the library leaves the
+    host process's collector alone."""
+    import gc
+
+    gc.set_threshold(100_000, 50, 100)
+    gc.freeze()
+
+
 def entry_point() -> None:
+    _tune_collector()
     sys.exit(main())
 
 

@@ -70,10 +70,43 @@ _WHITESPACE = re.compile(r"\s+")
 
 
 def to_simplified(text: str) -> str:
-    """Traditional → Simplified, phrase by phrase (OpenCC ``t2s``)."""
+    """Traditional → Simplified, phrase by phrase (OpenCC ``t2s``).
+
+    A text holding no character that ``t2s`` could change is returned as it is,
+    without OpenCC (most Simplified paragraphs: it is then not even imported).
+    """
     if not text or text.isascii():
         return text
+    triggers = _t2s_triggers()
+    if triggers is not None and triggers.isdisjoint(text):
+        return text
     return str(_converter("t2s").convert(text))
+
+
+@functools.cache
+def _t2s_triggers() -> frozenset[str] | None:
+    """The characters whose presence can make ``t2s`` change a text; None
+    when the installed OpenCC's dictionaries are not those the table was made from
+    (then every text is converted)."""
+    import hashlib
+    import importlib.util
+    from pathlib import Path
+
+    from docwitness import _t2s_starts as table
+
+    spec = importlib.util.find_spec("opencc")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    share = Path(next(iter(spec.submodule_search_locations))) / "clib" / "share" / "opencc"
+    h = hashlib.sha256()
+    try:
+        for name in table.FILES:
+            h.update(name.encode() + b"\0" + (share / name).read_bytes())
+    except OSError:
+        return None
+    if h.hexdigest() != table.DICTIONARIES:
+        return None
+    return frozenset(table.STARTS)
 
 
 # Conversions between the scripts, with the Taiwan and Hong Kong tables: plain t2s

@@ -108,8 +108,19 @@ def roman_value(s: str) -> int | None:
     return total or None
 
 
+# The characters a marker can begin with: most paragraphs begin with none of them,
+# and are spared the seven patterns.
+_MARKER_STARTS = frozenset(
+    "一二三四五六七八九十百零〇两(0123456789IVXLC"
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
+    "abcdefghijklmnopqrstuvwxyz"
+)
+
+
 def parse_marker(text: str) -> Marker | None:
     """The marker at the start of canonical ``text``, or None."""
+    if not text or text[0] not in _MARKER_STARTS:
+        return None
     for style, pattern in _PATTERNS:
         m = pattern.match(text)
         if not m:

@@ -48,6 +48,7 @@ from docwitness.store.chain import INDEX, Line, chain_problems, index_problems, 
 from docwitness.store.leftovers import TMP_PREFIX, WRITERS, Leftover
 from docwitness.store.records import (
     RECORD_SCHEMA,
+    RECORD_SCHEMA_1,
     DerivedRecord,
     HistoryEntry,
     HistoryIndex,
@@ -211,8 +212,8 @@ class Store:
         return digest
 
     def put_json(self, obj: Any) -> str:
-        # Indented, sorted and newline-terminated: deterministic bytes that diff well.
-        text = json.dumps(obj, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+        # Sorted, compact and newline-terminated: deterministic bytes.
+        text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
         return self.put(text.encode("utf-8"))
 
     @contextlib.contextmanager
@@ -283,9 +284,23 @@ class Store:
                 [StoreProblem(path, "invalid", "a JSON record", f"{len(data)} bytes that are not")]
             ) from None
 
-    def get_record(self, digest: str) -> DerivedRecord:
-        """The derived record named ``digest``, checked against its name and read strictly."""
-        return DerivedRecord.from_json(self.get_json(digest), str(self.object_path(digest)))
+    def get_record(self, digest: str, extracted_text: str | None = None) -> DerivedRecord:
+        """The derived record named ``digest``, checked against its name and read strictly,
+        with its paragraphs' texts filled in from the text objects it points at (the
+        extracted text may be handed in, read already)."""
+        where = str(self.object_path(digest))
+        record = DerivedRecord.from_json(self.get_json(digest), where)
+        if record.schema == RECORD_SCHEMA_1:
+            return record
+        if extracted_text is None:
+            extracted_text = self.get(record.sha256.text).decode("utf-8")
+        canonical = self.get(record.sha256.canonical).decode("utf-8")
+        try:
+            return record.resolved(extracted_text, canonical)
+        except ValueError as exc:
+            raise StoreCorrupt(
+                [StoreProblem(where, "mismatch", "paragraphs in its text objects", str(exc))]
+            ) from None
 
     def _read_index(self) -> tuple[HistoryIndex, list[StoreProblem]]:
         """The index (empty where there is none yet), and why it cannot be read."""
@@ -368,8 +383,12 @@ class Store:
 
     def load_document(self, entry: HistoryEntry, witness: str) -> Document:
         """The document a history entry recorded, read back and checked from its objects."""
-        record = self.get_record(entry.record)
-        text = self.get(record.sha256.text).decode("utf-8")
+        text = self.get(entry.text).decode("utf-8")
+        record = self.get_record(entry.record, text)
+        if record.sha256.text != entry.text:
+            raise StoreCorrupt(
+                [StoreProblem(entry.record, "mismatch", f"text {entry.text}", record.sha256.text)]
+            )
         return record.document(witness, entry.source, text)
 
     def histories(self) -> Iterator[tuple[str, str, Path]]:

@@ -17,7 +17,7 @@ where a hand-edited or damaged record is wrong.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from docwitness import __version__
@@ -48,7 +48,9 @@ __all__ = [
     "entry_digest",
 ]
 
-RECORD_SCHEMA = "docwitness.record/1"
+RECORD_SCHEMA = "docwitness.record/2"
+# Records of schema 1 held every paragraph's raw and canonical text; they still read.
+RECORD_SCHEMA_1 = "docwitness.record/1"
 
 
 def _digests(obj: object, where: str) -> Digests:
@@ -333,7 +335,14 @@ class ExtractionRecord:
 
 @dataclass(frozen=True, slots=True)
 class ParagraphRecord:
-    """One canonical paragraph as stored (its index is its place in the list)."""
+    """One canonical paragraph as stored (its index is its place in the list).
+
+    A record of schema 2 does not repeat the text: ``at`` is where the paragraph's
+    raw text lies in the extracted text object (start and end, in characters), and
+    its canonical text is its line of the canonical text object. ``raw`` and
+    ``text`` are filled in from those objects when the record is read
+    (:meth:`DerivedRecord.resolved`); a schema 1 record carries them itself.
+    """
 
     raw: str
     text: str
@@ -342,11 +351,23 @@ class ParagraphRecord:
     marker: str | None
     point: str | None
     page: int | None
+    at: tuple[int, int] | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, schema: str = RECORD_SCHEMA) -> dict[str, Any]:
+        if schema == RECORD_SCHEMA_1:
+            return {
+                "raw": self.raw,
+                "text": self.text,
+                "sha256": self.sha256,
+                "kind": self.kind,
+                "marker": self.marker,
+                "point": self.point,
+                "page": self.page,
+            }
+        if self.at is None:
+            raise ValueError("a paragraph record is written with its place in the text")
         return {
-            "raw": self.raw,
-            "text": self.text,
+            "at": list(self.at),
             "sha256": self.sha256,
             "kind": self.kind,
             "marker": self.marker,
@@ -355,21 +376,55 @@ class ParagraphRecord:
         }
 
     @classmethod
-    def from_json(cls, obj: object, where: str = "") -> ParagraphRecord:
+    def from_json(
+        cls, obj: object, where: str = "", schema: str = RECORD_SCHEMA
+    ) -> ParagraphRecord:
         f = Fields(obj, where)
         kind = f.text("kind")
         if kind not in ("paragraph", "heading"):
             raise invalid(f"{where} kind", '"paragraph" or "heading"', kind)
+        at = None if schema == RECORD_SCHEMA_1 else f.one("at", _span)
         return cls(
-            raw=f.text("raw"),
-            text=f.text("text"),
+            raw=f.text("raw") if at is None else "",
+            text=f.text("text") if at is None else "",
             sha256=f.text("sha256"),
             kind=kind,
             marker=f.opt_text("marker"),
             point=f.opt_text("point"),
             # Read as before: a record without page numbers has none.
             page=f.opt_integer("page") if f.has("page") else None,
+            at=at,
         )
+
+
+def _span(obj: object, where: str) -> tuple[int, int]:
+    if (
+        isinstance(obj, list)
+        and len(obj) == 2
+        and all(isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in obj)
+        and obj[0] <= obj[1]
+    ):
+        return (obj[0], obj[1])
+    raise invalid(where, "[start, end], two offsets", repr(obj)[:40])
+
+
+def _spans(document: Document) -> list[tuple[int, int]]:
+    """Where each paragraph's raw text lies in the extracted text: blocks joined by
+    newlines, a paragraph being the next block whose text is its raw text (blocks
+    that normalise to nothing have no paragraph)."""
+    spans: list[tuple[int, int]] = []
+    blocks = document.extraction.blocks
+    b, offset = 0, 0
+    for p in document.paragraphs:
+        while b < len(blocks) and blocks[b].text != p.raw:
+            offset += len(blocks[b].text) + 1
+            b += 1
+        if b == len(blocks):
+            raise ValueError(f"paragraph {p.index} is not a block of the extracted text")
+        spans.append((offset, offset + len(p.raw)))
+        offset += len(p.raw) + 1
+        b += 1
+    return spans
 
 
 @dataclass(frozen=True, slots=True)
@@ -409,10 +464,51 @@ class DerivedRecord:
                 warnings=tuple(ex.warnings),
             ),
             paragraphs=tuple(
-                ParagraphRecord(p.raw, p.text, p.sha256, p.kind, p.marker, p.point, p.page)
-                for p in document.paragraphs
+                ParagraphRecord(p.raw, p.text, p.sha256, p.kind, p.marker, p.point, p.page, at)
+                for p, at in zip(document.paragraphs, _spans(document), strict=True)
             ),
         )
+
+    def resolved(self, extracted_text: str, canonical_text: str) -> DerivedRecord:
+        """The record with every paragraph's raw and canonical text filled in from the
+        text objects it points at (a schema 1 record is returned as it is). Offsets
+        outside the extracted text, or a canonical text with another number of lines
+        than the record has paragraphs, raise ``ValueError``."""
+        if self.schema == RECORD_SCHEMA_1:
+            return self
+        lines = canonical_text.split("\n") if self.paragraphs else []
+        if len(lines) != len(self.paragraphs):
+            raise ValueError(
+                f"the canonical text has {len(lines)} lines for {len(self.paragraphs)} paragraphs"
+            )
+        out = []
+        end_before = -1
+        for i, (p, line) in enumerate(zip(self.paragraphs, lines, strict=True)):
+            if p.at is None or p.at[1] > len(extracted_text):
+                raise ValueError(f"paragraph {i} points outside the extracted text")
+            start, end = p.at
+            # Each paragraph is a whole block (blocks are joined by newlines), after
+            # the one before it.
+            if (
+                start <= end_before
+                or (start > 0 and extracted_text[start - 1] != "\n")
+                or (end < len(extracted_text) and extracted_text[end] != "\n")
+            ):
+                raise ValueError(f"paragraph {i} does not point at a block after paragraph {i - 1}")
+            end_before = end
+            out.append(replace(p, raw=extracted_text[start:end], text=line))
+        return replace(self, paragraphs=tuple(out))
+
+    def same_as(self, other: DerivedRecord) -> bool:
+        """Whether two resolved records say the same, whatever their schemas."""
+
+        def key(r: DerivedRecord) -> tuple[Any, ...]:
+            paragraphs = tuple(
+                (p.raw, p.text, p.sha256, p.kind, p.marker, p.point, p.page) for p in r.paragraphs
+            )
+            return (r.sha256, r.pages, r.profile, r.format, r.select, r.extraction, paragraphs)
+
+        return key(self) == key(other)
 
     def document(self, witness: str, source: str, extracted_text: str) -> Document:
         """The :class:`Document` this record describes (with its extracted text object)."""
@@ -460,19 +556,25 @@ class DerivedRecord:
             "format": self.format,
             "select": self.select,
             "extraction": self.extraction.to_json(),
-            "paragraphs": [p.to_json() for p in self.paragraphs],
+            # Schema 1 records (the texts repeated) are written back as they were read.
+            "paragraphs": [p.to_json(self.schema) for p in self.paragraphs],
         }
 
     @classmethod
     def from_json(cls, obj: object, where: str = "") -> DerivedRecord:
         f = Fields(obj, where)
+        schema = f.text("schema")
+        if schema not in (RECORD_SCHEMA, RECORD_SCHEMA_1):
+            raise invalid(f"{where} schema", f"{RECORD_SCHEMA} or {RECORD_SCHEMA_1}", schema)
         return cls(
-            schema=f.text("schema"),
+            schema=schema,
             sha256=f.one("sha256", _digests),
             pages=f.digests("pages"),
             profile=f.text("profile"),
             format=f.opt_text("format"),
             select=f.opt_text("select"),
             extraction=f.one("extraction", ExtractionRecord.from_json),
-            paragraphs=f.objects("paragraphs", ParagraphRecord.from_json),
+            paragraphs=f.objects(
+                "paragraphs", lambda obj, at: ParagraphRecord.from_json(obj, at, schema)
+            ),
         )

@@ -216,8 +216,7 @@ def rederive(store: Store) -> list[Rederived]:
                 continue
             seen.add(entry.record)
             try:
-                raw_record = store.get_json(entry.record)
-                record = DerivedRecord.from_json(raw_record, str(store.object_path(entry.record)))
+                record = store.get_record(entry.record)
                 bodies = [store.get(digest) for digest in record.pages]
             except (StoreCorrupt, StoreError):
                 continue
@@ -249,7 +248,7 @@ def rederive(store: Store) -> list[Rederived]:
             # The rest of the record (outline points, markers, what was removed, tool
             # versions) may differ while the text does not: said, but not a text change.
             again = DerivedRecord.of(doc, list(record.pages), record.format, record.select)
-            if again.to_json() != raw_record:
+            if not again.same_as(record):
                 changed += ("record",)
             ex2 = doc.extraction
             current = f"{ex2.extractor} {ex2.extractor_version} {ex2.libraries} {PROFILE.id}"

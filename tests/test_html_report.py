@@ -79,13 +79,24 @@ def made_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     framed = [*statement, "责任编辑：王某"]
     framed[18], framed[19] = framed[19], framed[18]
     made.write_made(d, "made-framed.txt", framed)
+    # Paragraphs 8–10 dropped, three made ones inserted after paragraph 15.
+    added = [f"另外插入的第{n}段话，与声明无关，只为测试而造。" for n in (1, 2, 3)]
+    runs = [*statement[:8], *statement[11:16], *added, *statement[16:]]
+    made.write_made(d, "made-runs.txt", runs)
     return d
 
 
 @pytest.fixture(scope="module")
 def report(made_dir: Path) -> Report:
     reference = load_copy(str(made_dir / "made-statement.txt"))
-    names = ("made-substituted", "made-truncated", "made-payload", "made-halfwidth", "made-framed")
+    names = (
+        "made-substituted",
+        "made-truncated",
+        "made-payload",
+        "made-halfwidth",
+        "made-framed",
+        "made-runs",
+    )
     collated = _collate(reference, [load_copy(str(made_dir / f"{n}.txt")) for n in names])
     # A catalogue can give a witness any URL; these must stay text, never links.
     hostile = dataclasses.replace(
@@ -315,7 +326,10 @@ def test_truncation_is_marked_once_where_the_copy_stops(
 def test_outline_points_are_in_the_margin(page: tuple[browser.Page, str], report: Report) -> None:
     p, _ = page
     i = _index(report, "made-substituted.txt")
-    labels = p.evaluate(f"[...document.querySelectorAll('#w{i} .dw-point')].map(e => e.innerText)")
+    # textContent, not innerText: the labels of folded paragraphs are there, not shown.
+    labels = p.evaluate(
+        f"[...document.querySelectorAll('#w{i} .dw-point')].map(e => e.textContent)"
+    )
     assert labels == list("一二三四五六七八九")
     variant_row = f"document.querySelector('#w{i} del.dw-del').closest('tr')"
     assert p.evaluate(f"{variant_row}.dataset.point") == "四"
@@ -380,6 +394,63 @@ def test_the_command_line_screenshot_renders_the_page(
     data = out.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", data[16:24]) == (1200, 900)
+
+
+def test_paragraphs_the_same_in_both_are_folded_and_open_on_click(
+    page: tuple[browser.Page, str], report: Report
+) -> None:
+    p, _ = page
+    i = _index(report, "made-substituted.txt")
+    folds = f"document.querySelectorAll('#w{i} details.dw-same')"
+    assert p.evaluate(f"{folds}.length") >= 1
+    inside = f"{folds}[0].querySelector('p')"
+    assert p.evaluate(f"{inside}.checkVisibility()") is False
+    p.evaluate(f"{folds}[0].querySelector('summary').click()")
+    assert p.evaluate(f"{inside}.checkVisibility()") is True
+    # Every difference stays in view, folds closed or not.
+    for w_index in range(len(report.witnesses)):
+        hidden = p.evaluate(
+            f"[...document.querySelectorAll('#w{w_index} del.dw-del, #w{w_index} ins.dw-ins')]"
+            ".filter(e => !e.closest('details.dw-formal') && !e.checkVisibility()).length"
+        )
+        assert hidden == 0, report.witnesses[w_index].id
+
+
+def test_unchanged_text_is_shown_once(report: Report, page_html: str) -> None:
+    from html import escape
+
+    i = _index(report, "made-substituted.txt")
+    section = page_html.split(f'id="w{i}"', 1)[1].split(f'id="w{i + 1}"', 1)[0]
+    w = report.witnesses[i]
+    changed = {f.ref for f in w.findings}
+    # The title is cited again in the "cite this copy" block; every other paragraph the
+    # same in both is in the page once, not once a side.
+    same = [
+        r
+        for r in w.rows
+        if r.kind == "equal" and r.ref[0] not in changed and r.ref_text != report.document_title
+    ]
+    assert same
+    for row in same:
+        assert section.count(escape(row.ref_text, quote=True)) == 1, row.ref
+
+
+def test_a_run_of_missing_or_extra_paragraphs_is_one_finding_and_one_row(
+    page: tuple[browser.Page, str], report: Report, made_dir: Path
+) -> None:
+    p, _ = page
+    i = _index(report, "made-runs.txt")
+    w = report.witnesses[i]
+    runs = [f for f in w.findings if f.kind in ("missing", "extra")]
+    assert [(f.kind, f.count) for f in runs] == [("missing", 3), ("extra", 3)]
+    tags = p.evaluate(
+        f"[...document.querySelectorAll('#w{i} tr.dw-k-missing, #w{i} tr.dw-k-extra')]"
+        ".map(tr => tr.querySelector('.dw-kind').innerText)"
+    )
+    assert tags == ["missing ×3", "extra ×3"]
+    row = f"document.querySelector('#w{i} tr.dw-k-extra')"
+    shown = p.evaluate(f"[...{row}.querySelectorAll('p')].map(e => e.innerText)")
+    assert shown == [f"另外插入的第{n}段话,与声明无关,只为测试而造。" for n in (1, 2, 3)]
 
 
 def test_every_finding_of_every_witness_is_shown(

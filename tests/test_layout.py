@@ -37,6 +37,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("docwitness.single_copy",),
     ("docwitness.collate",),
     ("docwitness.report",),
+    ("docwitness.export",),
     ("docwitness.pipeline",),
     ("docwitness.cli", "docwitness.__main__"),
 )

@@ -202,6 +202,42 @@ def build_parser() -> argparse.ArgumentParser:
         help="also re-extract every capture with the installed tools and report "
         "documents whose text would now differ",
     )
+    p.add_argument(
+        "--bag",
+        type=Path,
+        metavar="DIR",
+        help="validate the BagIt bag DIR (as docwitness export bag writes) instead of the "
+        "store; exit 4 when it is invalid",
+    )
+
+    from docwitness.export import EXPORTS
+
+    p = command("export", "write the stored captures as WARC, WACZ, a BagIt bag or TEI")
+    p.add_argument(
+        "kind",
+        metavar="FORMAT",
+        choices=list(EXPORTS),
+        help="; ".join(f"{k}: {v}" for k, v in EXPORTS.items()),
+    )
+    p.add_argument(
+        "document", nargs="?", metavar="DOCUMENT", help="a document id (default: every one)"
+    )
+    p.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="PATH", help="where to write it"
+    )
+    p.add_argument(
+        "--catalogue",
+        action="append",
+        type=Path,
+        metavar="FILE",
+        help="a catalogue file, repeatable (default: sources/*.toml)",
+    )
+    _store_arg(p)
+    p.add_argument(
+        "--organization",
+        metavar="NAME",
+        help="the Source-Organization a bag names (bag only)",
+    )
     return parser
 
 
@@ -256,6 +292,14 @@ def _report_args(p: argparse.ArgumentParser, default_format: str) -> None:
         action="store_true",
         help="list the differences the normalisation removes, with both readings",
     )
+    p.add_argument(
+        "--max-findings",
+        type=int,
+        default=50,
+        metavar="N",
+        help="findings listed per witness in the text, markdown and github formats, "
+        "then how many more (0: all; json and html list all; default: %(default)s)",
+    )
 
 
 def _fail_on_arg(p: argparse.ArgumentParser) -> None:
@@ -293,7 +337,15 @@ def _emit(reports: list[Report], args: argparse.Namespace) -> None:
     from docwitness.report import render_all
 
     color = args.output is None and sys.stdout.isatty() and args.format == "text"
-    text = render_all(reports, args.format, show_formal=args.show_formal, color=color)
+    if args.max_findings < 0:
+        raise UsageError("--max-findings must be 0 (all) or more")
+    text = render_all(
+        reports,
+        args.format,
+        show_formal=args.show_formal,
+        color=color,
+        max_findings=args.max_findings,
+    )
     if args.output is not None:
         _write_atomic(args.output, text)
     else:
@@ -414,6 +466,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from docwitness import pipeline
     from docwitness.report.results import render_verify
 
+    if args.bag is not None:
+        return _verify_bag(args)
+
     found = pipeline.verify_store(args.store, repair=args.repair)
     problems = list(found.problems)
     rederived = pipeline.rederive(args.store) if args.rederive else []
@@ -436,6 +491,41 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return ExitCode.FINDINGS if any(not r.same for r in rederived) else ExitCode.OK
 
 
+def _verify_bag(args: argparse.Namespace) -> int:
+    import json
+
+    from docwitness import pipeline
+
+    problems = pipeline.verify_bag(args.bag)
+    if args.json:
+        print(json.dumps({"bag": str(args.bag), "valid": not problems, "problems": problems}))
+    elif problems:
+        print(f"{args.bag}: invalid bag, {len(problems)} problem(s)")
+        for problem in problems:
+            print(f"  {escape_controls(problem)}")
+    else:
+        print(f"{args.bag}: valid bag (BagIt, every checksum matches)")
+    if problems:
+        print(f"docwitness: error: the bag {args.bag} is invalid", file=sys.stderr)
+        return int(ExitCode.STORE_CORRUPT)
+    return int(ExitCode.OK)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from docwitness import pipeline
+
+    done = pipeline.export(
+        args.kind,
+        args.output,
+        args.document,
+        args.catalogue,
+        args.store,
+        organization=args.organization,
+    )
+    print(f"docwitness: {args.kind} written to {done.path}: {done.summary}")
+    return int(ExitCode.OK)
+
+
 COMMANDS = {
     "fetch": cmd_fetch,
     "log": cmd_log,
@@ -445,6 +535,7 @@ COMMANDS = {
     "inspect": cmd_inspect,
     "check": cmd_check,
     "report": cmd_report,
+    "export": cmd_export,
 }
 
 

@@ -278,7 +278,8 @@ class Capture:
     """Raw bytes of one copy (or one page of it) plus where and when they came from.
 
     ``http`` holds the transport's provenance (request URL, redirect hops, final
-    URL, status, response headers, server address) when there was one.
+    URL, status, response headers, server address) when there was one, and
+    ``warc`` the WARC records of the exchanges (:mod:`docwitness.capture.warc_record`).
     """
 
     source: str
@@ -291,6 +292,9 @@ class Capture:
     transport: str  # the name of a transport in docwitness.capture.transports.TRANSPORTS
     http: HttpProvenance | None = field(default=None, compare=False)
     status: str = "captured"  # "captured" | "not-modified"
+    # The WARC records (gzip members) of every HTTP exchange behind this page, in
+    # order; empty for a transport that made none (a local file).
+    warc: bytes = field(default=b"", repr=False, compare=False)
 
 
 class PriorPage(Protocol):
@@ -447,6 +451,19 @@ class Document:
 
 
 @dataclass(frozen=True, slots=True)
+class Run:
+    """The paragraphs a grouped finding stands for: a run of consecutive missing (or
+    extra) paragraphs, first and last of each side it has (None for the side it
+    lacks), and the outline points it covers, in order."""
+
+    ref_first: int | None = None
+    ref_last: int | None = None
+    witness_first: int | None = None
+    witness_last: int | None = None
+    points: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One thing found about a witness. Data, never an exception.
 
@@ -455,7 +472,10 @@ class Finding:
     tuple of indexes, into the witness's paragraphs. ``rule`` names the rule that
     fired and ``evidence`` what it fired on, so a reader can judge it.
     ``detail`` carries kind-specific extras (coverage, mended text, expected
-    numbering, context) that the JSON report passes through.
+    numbering, context) that the JSON report passes through. ``count`` is how many
+    paragraphs a grouped finding stands for (a run of consecutive missing or extra
+    paragraphs is one finding), and ``run`` says which; a finding about one
+    paragraph has ``count`` 1 and no ``run``.
     """
 
     kind: str
@@ -472,6 +492,8 @@ class Finding:
     evidence: tuple[str, ...] = ()
     detail: dict[str, Any] = field(default_factory=dict, compare=False)
     at: str | None = None  # a truncation's place: "start", "end" or "gap"
+    count: int = 1
+    run: Run | None = None
 
 
 @dataclass(frozen=True, slots=True)

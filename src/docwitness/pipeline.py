@@ -36,6 +36,7 @@ from docwitness.normalise import PROFILE, document_from_captures
 from docwitness.single_copy import summary
 
 if TYPE_CHECKING:
+    from docwitness.export import Exported
     from docwitness.store import Store, Verification
     from docwitness.store.records import HistoryEntry
     from docwitness.store.snapshot import FetchResult, Progress, Rederived
@@ -324,3 +325,63 @@ def check(
             witnesses.append(w)
         reports.append(replace(report, witnesses=tuple(witnesses), kind="check"))
     return CheckResult(fetched, reports)
+
+
+# --------------------------------------------------------------------------- export
+
+
+def export(
+    kind: str,
+    output: Path,
+    document: str | None = None,
+    catalogues: list[Path] | None = None,
+    store_dir: Path = DEFAULT_STORE,
+    *,
+    organization: str | None = None,
+) -> Exported:
+    """Write the stored captures of one document (or all) in an archive's format:
+    ``warc``, ``wacz``, ``bag`` or ``tei`` (:mod:`docwitness.export`)."""
+    from docwitness.export import EXPORTS, Exported, atomic_file, select_documents
+
+    if kind not in EXPORTS:
+        raise UsageError(f"unknown export {kind!r} (known: {', '.join(EXPORTS)})")
+    documents = select_documents(resolve_catalogues(catalogues), document)
+    store = open_store(store_dir)
+    if not store.root.is_dir():
+        raise StoreError(f"no store at {store.root} (run docwitness check first)")
+    captured = [d for d in documents if any(store.latest(d.id, w.id) for w in d.witnesses)]
+    if not captured:
+        names = ", ".join(d.id for d in documents)
+        raise UsageError(f"nothing captured for {names} in {store.root} (run docwitness check)")
+    if kind == "warc":
+        from docwitness.export import warc_file
+
+        with atomic_file(output) as tmp:
+            data, pages = warc_file.build(store, captured, output.name)
+            tmp.write_bytes(data)
+        return Exported(output, f"{len(pages)} capture(s) of {len(captured)} document(s)")
+    if kind == "wacz":
+        from docwitness.export import wacz_file
+
+        with atomic_file(output) as tmp:
+            listed = wacz_file.write(store, captured, tmp, output.name)
+        return Exported(output, f"{listed} page(s) of {len(captured)} document(s)")
+    if kind == "bag":
+        from docwitness.export import bag
+
+        reports = [collate_document(store, d) for d in captured]
+        files = bag.write(store, captured, reports, output, organization)
+        return Exported(output, f"{files} payload file(s) of {len(captured)} document(s)")
+    from docwitness.export import tei
+
+    reports = [collate_document(store, d) for d in captured]
+    with atomic_file(output) as tmp:
+        apparatus = tei.write(store, captured, reports, tmp)
+    return Exported(output, f"{apparatus} variation unit(s) in {len(captured)} document(s)")
+
+
+def verify_bag(path: Path) -> list[str]:
+    """Every problem in a BagIt bag (``verify --bag``); empty when it is valid."""
+    from docwitness.export.bag import validate
+
+    return validate(path)

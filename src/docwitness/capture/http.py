@@ -50,7 +50,14 @@ import urllib3.connection
 import urllib3.connectionpool
 import urllib3.exceptions
 
-from docwitness.capture import FetchOptions, addresses, guess_media_type, tool_id, utc_now
+from docwitness.capture import (
+    FetchOptions,
+    addresses,
+    guess_media_type,
+    tool_id,
+    utc_now,
+    warc_record,
+)
 from docwitness.errors import CaptureError
 from docwitness.model import Attempt, Capture, HttpProvenance, PriorPage, Redirect, sha256_bytes
 
@@ -252,7 +259,8 @@ def _attempt(
 ) -> Capture:
     started = time.monotonic()
     deadline = started + options.total_timeout
-    resp, hops = _follow(url, options, session, conditional, deadline)
+    records: list[bytes] = []  # the WARC records of every hop (capture/warc_record.py)
+    resp, hops, sent = _follow(url, options, session, conditional, deadline, records)
     with resp:
         status = resp.status_code
         if status == 429 or 500 <= status < 600:
@@ -267,7 +275,9 @@ def _attempt(
                 raise CaptureError(url, "HTTP 304 to a request that was not conditional")
             unchanged = previous
         server = _server_address(resp)
+        peer = _peer_host(resp)
         wire, body = (b"", b"") if status == 304 else _read_body(url, resp, options, deadline)
+    records.append(warc_record.exchange(resp, sent, peer, wire, previous))
     headers = dict(resp.headers)
     media_type, charset = parse_content_type(resp.headers.get("Content-Type"))
     new_validators = {
@@ -312,6 +322,7 @@ def _attempt(
             transport=transport,
             http=http,
             status="not-modified",
+            warc=b"".join(records),
         )
     return Capture(
         source=url,
@@ -323,6 +334,7 @@ def _attempt(
         tool=tool_id(),
         transport=transport,
         http=http,
+        warc=b"".join(records),
     )
 
 
@@ -338,8 +350,12 @@ def _follow(
     session: requests.Session,
     conditional: dict[str, str],
     deadline: float,
-) -> tuple[requests.Response, list[Redirect]]:
+    records: list[bytes],
+) -> tuple[requests.Response, list[Redirect], datetime]:
     """GET ``url`` and follow redirects by hand, recording and checking each hop.
+
+    Each redirect hop's WARC records are added to ``records``; the time the last
+    request was sent is returned with its response.
 
     A hop into loopback, private or link-local space from a witness whose URL is
     public is refused (:func:`~docwitness.capture.addresses.refusal`): before the
@@ -362,6 +378,7 @@ def _follow(
             raise CaptureError(url, why)
 
     for _ in range(options.max_redirects + 1):
+        sent = warc_record.now()
         resp = _get(url, current, options, session, conditional, deadline)
         peer = _peer_host(resp)
         if not hops:
@@ -373,9 +390,10 @@ def _follow(
                 resp.close()
                 raise
         if resp.status_code not in REDIRECT_STATUSES or "Location" not in resp.headers:
-            return resp, hops
+            return resp, hops, sent
         target = urljoin(current, resp.headers["Location"])
         hops.append(Redirect(url=current, status=resp.status_code, location=target))
+        records.append(warc_record.exchange(resp, sent, peer, None))
         resp.close()
         _check_target(url, target)
         if target in seen:

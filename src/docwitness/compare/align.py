@@ -17,6 +17,10 @@ documents character by character:
    rest ``missing`` (reference only) or ``extra`` (witness only).
 3. Exact texts left over on both sides after that are ``moved`` too.
 
+A large gap with nothing unique in it (text that repeats itself) is anchored on
+its repeated paragraphs where they stand (:func:`_local_pairs`), never all
+against all, and each gap between those anchors is aligned as above.
+
 Cost: anchoring is linear in the number of paragraphs (plus the sort). The
 similarity programme is quadratic only inside a gap of at most
 :data:`FULL_GAP_CELLS` cells; a larger gap is searched in a band of
@@ -43,6 +47,8 @@ CONTAIN_MIN = 0.8  # containment of a short paragraph in a long one that pairs t
 CONTAIN_BIGRAMS = 8  # ... when the short one has at least this many distinct bigrams
 WINDOW = 25  # paragraphs either side of the diagonal searched in a large gap
 FULL_GAP_CELLS = 10_000  # gaps up to this many (ref × witness) cells are searched in full
+JUMP_TRIES = 8  # later occurrences of a repeated text tried for a jump past a block
+NEAR = 32  # paragraphs ahead (both sides together) a repeated text's next agreement is sought
 _MAX_DEPTH = 64
 _NEG = -(1 << 60)  # re-anchoring depth; deeper gaps go straight to the similarity search
 _Bag = Callable[[int], frozenset[str]]
@@ -180,6 +186,74 @@ def _heaviest_chain(pairs: list[tuple[int, int]], weights: list[int], size: int)
     return chain
 
 
+def _local_pairs(ref: Sequence[str], wit: Sequence[str]) -> list[tuple[int, int]]:
+    """Anchors for two texts that repeat themselves, found where they stand.
+
+    A walk through both sequences at once: equal paragraphs at the current place
+    are anchors; at the first difference the nearest place where the two agree
+    again is sought, at most :data:`NEAR` paragraphs ahead on the two sides
+    together (the fewest paragraphs skipped first), and it must be confirmed by
+    the paragraph after it agreeing too. When nothing agrees that near, the
+    nearest later occurrence of one of the next :data:`NEAR` paragraphs on either
+    side is taken (a block inserted or dropped whole), again confirmed. Each
+    difference costs at most ``NEAR²`` comparisons, so the walk is linear in the
+    length of the texts for a given number of differences; the pairs it returns
+    increase in both sequences.
+    """
+    n, m = len(ref), len(wit)
+    pairs: list[tuple[int, int]] = []
+    where_w: dict[str, list[int]] | None = None
+    where_r: dict[str, list[int]] | None = None
+
+    def agrees(p: int, q: int) -> bool:
+        """An equal pair confirmed by the next pair (or by the end of either text)."""
+        return ref[p] == wit[q] and (p + 1 >= n or q + 1 >= m or ref[p + 1] == wit[q + 1])
+
+    p = q = 0
+    while p < n and q < m:
+        if ref[p] == wit[q]:
+            pairs.append((p, q))
+            p, q = p + 1, q + 1
+            continue
+        found: tuple[int, int] | None = None
+        for d in range(1, NEAR + 1):
+            for a in range(d + 1):
+                if p + a < n and q + d - a < m and agrees(p + a, q + d - a):
+                    found = (p + a, q + d - a)
+                    break
+            if found is not None:
+                break
+        if found is None:
+            if where_w is None or where_r is None:
+                where_w, where_r = {}, {}
+                for y, text in enumerate(wit):
+                    where_w.setdefault(text, []).append(y)
+                for x, text in enumerate(ref):
+                    where_r.setdefault(text, []).append(x)
+            best: tuple[int, int, int] | None = None  # (skipped, p, q)
+            for a in range(min(NEAR, n - p)):
+                at = where_w.get(ref[p + a], [])
+                k = bisect_left(at, q)
+                stop = k + JUMP_TRIES
+                while k < min(len(at), stop) and not agrees(p + a, at[k]):
+                    k += 1
+                if k < min(len(at), stop) and (best is None or a + at[k] - q < best[0]):
+                    best = (a + at[k] - q, p + a, at[k])
+            for b in range(min(NEAR, m - q)):
+                at = where_r.get(wit[q + b], [])
+                k = bisect_left(at, p)
+                stop = k + JUMP_TRIES
+                while k < min(len(at), stop) and not agrees(at[k], q + b):
+                    k += 1
+                if k < min(len(at), stop) and (best is None or b + at[k] - p < best[0]):
+                    best = (b + at[k] - p, at[k], q + b)
+            if best is None:
+                break  # nothing ahead agrees: the rest is left to the similarity search
+            found = best[1], best[2]
+        p, q = found
+    return pairs
+
+
 class _Aligner:
     def __init__(self, ref: Sequence[str], wit: Sequence[str], window: int, full: int) -> None:
         self.ref = ref
@@ -212,6 +286,11 @@ class _Aligner:
         pairs = [
             (p, wpos[ref[i]]) for p, i in enumerate(rs) if rcount[ref[i]] == 1 and ref[i] in wpos
         ]
+        if not pairs and len(rs) * len(ws) > self.full:
+            # Nothing unique to anchor on in a large gap: the text repeats itself.
+            # Repeated texts anchor where they stand, near each other, never all
+            # against all (:func:`_local_pairs`).
+            pairs = _local_pairs([ref[i] for i in rs], [wit[j] for j in ws])
         if not pairs:
             return head + self.gap(rs, ws) + tail
         if all(pairs[k][1] < pairs[k + 1][1] for k in range(len(pairs) - 1)):

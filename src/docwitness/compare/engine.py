@@ -36,6 +36,7 @@ The verdict is :func:`docwitness.compare.verdict.decide`'s.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from itertools import pairwise
 from typing import Any
 
@@ -61,6 +62,7 @@ from docwitness.model import (
     Document,
     Finding,
     FormalDifference,
+    Run,
     Severity,
     WitnessReport,
 )
@@ -105,6 +107,8 @@ class _Collation:
         self.point: str | None = None  # the outline point of the last row
         self.begin: tuple[int, int] | None = None  # (ref, offset) where the witness begins
         self.script_only = False  # some canonical readings differ, each only in script
+        self.run: list[Finding] = []  # missing and extra paragraphs not yet grouped
+        self.run_last: dict[str, int] = {}  # the run's last paragraph of each kind
 
     def row(
         self,
@@ -124,19 +128,46 @@ class _Collation:
             AlignedRow(kind, ref, witness, ref_text, witness_text, ops, boilerplate, self.point)
         )
 
-    def finding(self, kind: str, ref: int | None, **fields: Any) -> None:
+    def finding(self, kind: str, ref: int | None, run: bool = False, **fields: Any) -> None:
+        """Add a finding; with ``run``, a missing or extra paragraph that may join the
+        run of its kind in progress (:meth:`end_run` groups the run)."""
         p = self.ref[ref] if ref is not None else None
         severity = fields.pop("severity", SEVERITY[kind])
-        self.findings.append(
-            Finding(
-                kind=kind,
-                severity=severity,
-                ref=ref,
-                ref_excerpt=p.text[:EXCERPT] if p else None,
-                outline=p.point if p else None,
-                **fields,
-            )
+        found = Finding(
+            kind=kind,
+            severity=severity,
+            ref=ref,
+            ref_excerpt=p.text[:EXCERPT] if p else None,
+            outline=p.point if p else None,
+            **fields,
         )
+        (self.run if run else self.findings).append(found)
+
+    def next_in_run(self, kind: str, index: int) -> None:
+        """A missing (``index`` in the reference) or extra (in the witness) paragraph
+        comes next: the run in progress ends unless it follows the run's last paragraph
+        of that kind in its document."""
+        last = self.run_last.get(kind)
+        if last is not None and index != last + 1:
+            self.end_run()
+        self.run_last[kind] = index
+
+    def end_run(self) -> None:
+        """Group the run of missing and extra paragraphs in progress: the paragraphs of
+        one kind and rule (boilerplate apart from text, each rule of it apart) become one
+        finding with their count and range, in the order each group began."""
+        if not self.run:
+            return
+        groups: dict[tuple[str, str | None, bool], list[Finding]] = {}
+        for f in self.run:
+            groups.setdefault((f.kind, f.rule, f.boilerplate), []).append(f)
+        self.findings.extend(_grouped(members) for members in groups.values())
+        self.run = []
+
+    def end_run_here(self) -> None:
+        """End the run in progress, and the contiguity it was following."""
+        self.end_run()
+        self.run_last = {}
 
     def formal_difference(self, link: Link, equal: bool, scripts: bool = False) -> None:
         """Record what the normalisation removed between the paragraphs of ``link``.
@@ -365,6 +396,31 @@ class _Collation:
         )
 
 
+def _grouped(members: list[Finding]) -> Finding:
+    """One finding for a run of missing (or extra) paragraphs of one rule: the first
+    paragraph's finding with the run's ``count`` and range; a run of one is that
+    paragraph's finding as it is."""
+    if len(members) == 1:
+        return members[0]
+    first, last = members[0], members[-1]
+    points = tuple(dict.fromkeys(f.outline for f in members if f.outline is not None))
+    if first.kind == "missing":
+        indexes = [f.ref for f in members if f.ref is not None]
+        run = Run(ref_first=indexes[0], ref_last=indexes[-1], points=points)
+        texts = (first.ref_text or "", last.ref_text or "")
+    else:
+        indexes = [f.witness for f in members if isinstance(f.witness, int)]
+        run = Run(witness_first=indexes[0], witness_last=indexes[-1], points=points)
+        texts = (first.witness_text or "", last.witness_text or "")
+    return replace(
+        first,
+        count=len(members),
+        run=run,
+        evidence=(texts[0][:EXCERPT], texts[1][:EXCERPT]),
+        detail={**first.detail, "paragraphs": indexes, "count": len(members)},
+    )
+
+
 PHRASE_GAP = 2  # characters between two spans that one phrase conversion may leave
 
 
@@ -486,6 +542,8 @@ def compare(
     ref_body = [i for i in range(len(ref)) if not r.boilerplate(i)]
     ref_last = ref_body[-1] if ref_body else -1
     for k, link in enumerate(links):
+        if link.kind not in ("missing", "extra"):
+            col.end_run_here()
         if link.kind == "equal":
             col.equal(link.ref[0], link.witness[0])
         elif link.kind in ("pair", "split", "merge"):
@@ -518,6 +576,7 @@ def compare(
                 col.content(link, False, False)
         elif link.kind == "missing":
             i = link.ref[0]
+            col.next_in_run("missing", i)
             rule = ref_rule(i)
             # Paragraphs before the witness's beginning or after its end are the
             # truncation's, not each a finding.
@@ -526,6 +585,7 @@ def compare(
                 col.finding(
                     "missing",
                     i,
+                    True,
                     severity="formal" if rule else "substantive",
                     ref_text=ref[i].text,
                     boilerplate=rule is not None,
@@ -535,6 +595,7 @@ def compare(
             col.row("missing", (i,), (), ref[i].text, "", ((-1, ref[i].text),), rule is not None)
         else:  # extra
             j = link.witness[0]
+            col.next_in_run("extra", j)
             rule = wit_rule(j)
             if rule is None and ref_cut and k > last:
                 col.beyond.append((j, len(w.core(j))))
@@ -542,6 +603,7 @@ def compare(
                 col.finding(
                     "extra",
                     follows,
+                    True,
                     severity="formal" if rule else "substantive",
                     witness=j,
                     witness_text=wit[j].text,
@@ -555,6 +617,7 @@ def compare(
             follows = link.ref[-1]
         if k == last:
             truncation_at = len(col.findings)
+    col.end_run_here()
     glued = _glued_framing(col, links)
     total = sum(len(r.core(i)) for i in ref_body)
     coverage = round(col.covered / total, 6) if total else 1.0

@@ -11,16 +11,28 @@ from __future__ import annotations
 
 import functools
 import importlib
+import inspect
 import pkgutil
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from docwitness.model import Report
+from docwitness.model import Finding, Report
 from docwitness.registry import Registry
+
+# The findings the terminal, Markdown and GitHub views list per witness before they say
+# how many more there are (``--max-findings``; 0 lists them all). JSON and HTML list all.
+MAX_FINDINGS = 50
 
 
 class Reporter(Protocol):
-    def render(self, report: Report, *, show_formal: bool = False, color: bool = False) -> str: ...
+    def render(
+        self,
+        report: Report,
+        *,
+        show_formal: bool = False,
+        color: bool = False,
+        max_findings: int = MAX_FINDINGS,
+    ) -> str: ...
 
 
 REPORTERS: Registry[Reporter] = Registry("report format")
@@ -34,25 +46,65 @@ def _load_formats() -> None:
         importlib.import_module(f"{__name__}.{module.name}")
 
 
-def render(report: Report, format: str, *, show_formal: bool = False, color: bool = False) -> str:
-    """Render ``report`` in ``format``, one of :func:`formats`."""
+def render(
+    report: Report,
+    format: str,
+    *,
+    show_formal: bool = False,
+    color: bool = False,
+    max_findings: int = MAX_FINDINGS,
+) -> str:
+    """Render ``report`` in ``format``, one of :func:`formats`; the views that list
+    findings line by line list at most ``max_findings`` per witness (0: all)."""
     _load_formats()
     reporter = REPORTERS.get(format)()
+    return _render(reporter, report, show_formal, color, max_findings)
+
+
+def _render(
+    reporter: Reporter, report: Report, show_formal: bool, color: bool, max_findings: int
+) -> str:
+    """One report through one reporter; a reporter written before ``max_findings``
+    existed (a ``render`` without it) is called without it."""
+    if "max_findings" in inspect.signature(reporter.render).parameters:
+        return reporter.render(
+            report, show_formal=show_formal, color=color, max_findings=max_findings
+        )
     return reporter.render(report, show_formal=show_formal, color=color)
 
 
 def render_all(
-    reports: Sequence[Report], format: str, *, show_formal: bool = False, color: bool = False
+    reports: Sequence[Report],
+    format: str,
+    *,
+    show_formal: bool = False,
+    color: bool = False,
+    max_findings: int = MAX_FINDINGS,
 ) -> str:
     """Several reports as one output: each in turn, one after another, or joined as the
     format joins them (JSON: one array, still one JSON value)."""
     _load_formats()
     reporter = REPORTERS.get(format)()
-    parts = [reporter.render(r, show_formal=show_formal, color=color) for r in reports]
+    parts = [_render(reporter, r, show_formal, color, max_findings) for r in reports]
     join: Callable[[list[str]], str] | None = getattr(reporter, "join", None)
     if join is not None and len(parts) > 1:
         return join(parts)
     return "\n".join(parts)
+
+
+def first_findings(
+    findings: Sequence[Finding], max_findings: int
+) -> tuple[Sequence[Finding], int]:
+    """The findings a line-by-line view lists, and how many it leaves out."""
+    if max_findings <= 0 or len(findings) <= max_findings:
+        return findings, 0
+    return findings[:max_findings], len(findings) - max_findings
+
+
+def more_findings(left: int) -> str:
+    """What a view says in place of the findings it leaves out."""
+    noun = "finding" if left == 1 else "findings"
+    return f"… and {left} more {noun} (use --format json or --max-findings 0)"
 
 
 def formats() -> list[str]:

@@ -8,7 +8,7 @@ requires (``%``, CR, LF, and in properties ``:`` and ``,``).
 from __future__ import annotations
 
 from docwitness.model import Finding, Report, WitnessReport
-from docwitness.report import REPORTERS
+from docwitness.report import MAX_FINDINGS, REPORTERS, first_findings, more_findings
 
 
 def _data(text: str) -> str:
@@ -38,6 +38,14 @@ def _finding(report: Report, w: WitnessReport, f: Finding) -> str:
         readings = f": {f.evidence[0]}"
     level = "error" if f.severity == "substantive" else "notice"
     title = f"{report.document_id or 'docwitness'}: {w.id} {f.kind}"
+    if f.run is not None:
+        first, last = (
+            (f.run.ref_first, f.run.ref_last)
+            if f.run.ref_first is not None
+            else (f.run.witness_first, f.run.witness_last)
+        )
+        side = "paragraphs" if f.run.ref_first is not None else "witness paragraphs"
+        where = (f"{where}, " if where else "") + f"{f.count} {side} {first}–{last}"
     head = f"{w.id}: {f.kind}" + (f" {where}" if where else "")
     return _line(level, title, head + readings)
 
@@ -46,7 +54,14 @@ def _finding(report: Report, w: WitnessReport, f: Finding) -> str:
 class GithubReporter:
     """GitHub Actions annotations: errors for substantive findings, notices for formal ones."""
 
-    def render(self, report: Report, *, show_formal: bool = False, color: bool = False) -> str:
+    def render(
+        self,
+        report: Report,
+        *,
+        show_formal: bool = False,
+        color: bool = False,
+        max_findings: int = MAX_FINDINGS,
+    ) -> str:
         lines = []
         for w in report.witnesses:
             if w.verdict == "unavailable":
@@ -62,5 +77,9 @@ class GithubReporter:
                     lines.append(
                         _line("warning", f"{report.document_id}: {w.id}", f"{w.id} {note}")
                     )
-            lines.extend(_finding(report, w, f) for f in w.findings)
+            shown, left = first_findings(w.findings, max_findings)
+            lines.extend(_finding(report, w, f) for f in shown)
+            if left:
+                title = f"{report.document_id or 'docwitness'}: {w.id}"
+                lines.append(_line("notice", title, f"{w.id}: {more_findings(left)}"))
         return "\n".join(lines) + ("\n" if lines else "")

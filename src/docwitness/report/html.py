@@ -91,7 +91,11 @@ border-radius:3px;color:var(--muted)}
 details.dw-formal{margin:.8rem 0}details.dw-formal summary{cursor:pointer;color:var(--warn)}
 .dw-cite{background:var(--soft);border-radius:6px;padding:.6rem 1rem;margin-top:1rem}
 .dw-cite h4{margin:.2rem 0}.dw-citation{font-size:.85rem;user-select:all;overflow-wrap:anywhere}
-@media print{details.dw-formal>*{display:block}.dw-witness{break-inside:auto}}
+.dw-fold>td{padding:.2rem .5rem;background:var(--soft)}
+details.dw-same summary{cursor:pointer;color:var(--muted);font-size:.85rem}
+details.dw-same p,.dw-paras p{margin:.3rem 0;overflow-wrap:anywhere}
+details.dw-same .dw-point{display:inline;margin-right:.4rem}
+@media print{details.dw-formal>*,details.dw-same>*{display:block}.dw-witness{break-inside:auto}}
 """
 
 _ROW_LABELS = {
@@ -314,7 +318,115 @@ def _cells(row: AlignedRow, stop: str) -> tuple[str, str]:
     return ref, wit
 
 
+FOLD_CONTEXT = 1  # paragraphs the same in both kept in view either side of a difference
+FOLD_MIN = 3  # the fewest paragraphs the same in both that are folded away
+
+
+def _blocks(rows: Sequence[AlignedRow], cut_ref: int | None) -> list[tuple[str, list[int]]]:
+    """The rows in display blocks, as (what, row indexes): "fold" for a run of
+    paragraphs the same in both (beyond :data:`FOLD_CONTEXT` of a difference, at least
+    :data:`FOLD_MIN`), "gap" for a run of missing (or extra) paragraphs of one kind,
+    consecutive in their document, shown as one row, and "row" for any other row. A
+    gap run never goes past the paragraph where the copy stops, which its cut row
+    marks."""
+    blocks: list[tuple[str, list[int]]] = []
+    n, k = len(rows), 0
+    while k < n:
+        row = rows[k]
+        if row.kind == "equal" and row.ref and row.witness:
+            end = k
+            while end < n and rows[end].kind == "equal" and rows[end].ref and rows[end].witness:
+                end += 1
+            lo = k + (FOLD_CONTEXT if k > 0 else 0)
+            hi = end - (FOLD_CONTEXT if end < n else 0)
+            if hi - lo >= FOLD_MIN:
+                blocks += [("row", [x]) for x in range(k, lo)]
+                blocks.append(("fold", list(range(lo, hi))))
+                blocks += [("row", [x]) for x in range(hi, end)]
+            else:
+                blocks += [("row", [x]) for x in range(k, end)]
+            k = end
+        elif row.kind in ("missing", "extra"):
+            end = k + 1
+            while (
+                end < n
+                and (rows[end].kind, rows[end].boilerplate) == (row.kind, row.boilerplate)
+                and _index(rows[end]) == _index(rows[end - 1]) + 1
+                and not (cut_ref is not None and cut_ref in rows[end].ref)
+            ):
+                end += 1
+            blocks.append(("gap" if end - k > 1 else "row", list(range(k, end))))
+            k = end
+        else:
+            blocks.append(("row", [k]))
+            k += 1
+    return blocks
+
+
+def _index(row: AlignedRow) -> int:
+    """The paragraph a missing (reference) or extra (witness) row shows."""
+    return row.ref[0] if row.ref else row.witness[0]
+
+
+def _span(indexes: Sequence[int]) -> str:
+    return f"¶{indexes[0]}" if len(indexes) == 1 else f"¶{indexes[0]}–¶{indexes[-1]}"
+
+
+def _fold(wi: int, rows: Sequence[AlignedRow], opened: Sequence[str | None], cols: int) -> str:
+    """Paragraphs the same in both copies, folded: their text once, behind a summary."""
+    body = []
+    for row, label in zip(rows, opened, strict=True):
+        point = f'<span class="dw-point">{esc(label)}</span>' if label else ""
+        body.append(f'<p id="w{wi}-r{row.ref[0]}">{point}{_text(row.ref_text)}</p>')
+    refs = [row.ref[0] for row in rows]
+    points = list(dict.fromkeys(row.point for row in rows if row.point))
+    where = _span(refs)
+    if len(points) == 1:
+        where += f", point {points[0]}"
+    elif points:
+        where += f", points {points[0]}–{points[-1]}"
+    return (
+        f'<tr class="dw-fold"><td colspan="{cols}"><details class="dw-same"><summary>'
+        f"{len(rows)} paragraphs the same in both copies ({esc(where)})</summary>"
+        f'{"".join(body)}</details></td></tr>'
+    )
+
+
+def _gap_run(wi: int, rows: Sequence[AlignedRow], with_reference: bool) -> str:
+    """A run of missing (or extra) paragraphs as one row: each paragraph in full."""
+    first = rows[0]
+    missing = first.kind == "missing"
+    own = [row.ref[0] if missing else row.witness[0] for row in rows]
+    ids = [f' id="w{wi}-r{row.ref[0]}"' if row.ref else "" for row in rows]
+    text = "".join(
+        f"<p{ids[n] if n else ''}>{_text(row.ref_text if missing else row.witness_text)}</p>"
+        for n, row in enumerate(rows)
+    )
+    gap = "missing from this copy" if missing else "not in the reference"
+    cells = (
+        f'<td class="dw-text dw-paras">{text}</td><td class="dw-gap">{gap}</td>'
+        if missing
+        else f'<td class="dw-gap">{gap}</td><td class="dw-text dw-paras">{text}</td>'
+    )
+    if not with_reference:
+        cells = f'<td class="dw-text dw-paras">{text}</td>'
+    classes = f"dw-k-{esc(first.kind)}" + (" dw-boiler" if first.boilerplate else "")
+    badge = f'<span class="dw-tag">{esc(first.kind)} ×{len(rows)}</span>'
+    if first.boilerplate:
+        badge += ' <span class="dw-tag">boilerplate</span>'
+    where = ("" if missing else "witness ") + _span(own)
+    return (
+        f'<tr class="{classes}"{ids[0]} data-point="{esc(first.point or "")}">'
+        f'<td class="dw-margin"><span class="dw-refno">{esc(where)}</span></td>'
+        f'{cells}<td class="dw-kind">{badge}</td></tr>'
+    )
+
+
 def _side_by_side(wi: int, w: WitnessReport, with_reference: bool) -> str:
+    """The reference and the witness row by row. A paragraph the same in both is shown
+    once, across both columns; runs of them are folded into a ``<details>`` beyond a
+    paragraph of context either side of each difference; a run of missing or extra
+    paragraphs is one row. Every difference stays in view."""
     cut = _truncation(w)
     cols = 4 if with_reference else 3
     # The cut row, not yet placed: after the reference paragraph where the copy stops,
@@ -330,7 +442,14 @@ def _side_by_side(wi: int, w: WitnessReport, with_reference: bool) -> str:
     }
     out: list[str] = []
     begins = _truncation(w, "start")
-    for row, (opened, point) in zip(w.rows, _row_points(w.rows), strict=True):
+    points = _row_points(w.rows)
+    for what, indexes in _blocks(w.rows, pending.ref if pending is not None else None):
+        rows = [w.rows[x] for x in indexes]
+        if what == "fold":
+            out.append(_fold(wi, rows, [points[x][0] for x in indexes], cols))
+            continue
+        row = rows[0]
+        opened, point = points[indexes[0]]
         if begins is not None and row.witness and begins.witness in row.witness:
             out.append(_begins_row(begins, cols))
             begins = None
@@ -340,8 +459,10 @@ def _side_by_side(wi: int, w: WitnessReport, with_reference: bool) -> str:
         if pending is not None and stops_here and not row.witness:
             out.append(_cut_row(pending, cols, w.coverage))  # stopped at a paragraph boundary
             pending, stops_here = None, False
+        if what == "gap":
+            out.append(_gap_run(wi, rows, with_reference))
+            continue
         stop = '<span class="dw-cut" title="the copy stops here">✂</span>' if stops_here else ""
-        ref_cell, wit_cell = _cells(row, stop)
         classes = [f"dw-k-{esc(row.kind)}"] + (["dw-boiler"] if row.boilerplate else [])
         rid = f' id="w{wi}-r{row.ref[0]}"' if row.ref else ""
         margin = f'<span class="dw-point">{esc(opened)}</span>' if opened else ""
@@ -350,10 +471,16 @@ def _side_by_side(wi: int, w: WitnessReport, with_reference: bool) -> str:
         badge = f'<span class="dw-tag">{esc(label)}</span>' if label else ""
         if row.boilerplate:
             badge += ' <span class="dw-tag">boilerplate</span>'
+        if with_reference and row.kind == "equal" and row.ref and row.witness and not stop:
+            # The same text in both: once, across both columns.
+            cells = f'<td class="dw-text dw-both" colspan="2">{_text(row.ref_text)}</td>'
+        else:
+            ref_cell, wit_cell = _cells(row, stop)
+            cells = f"{ref_cell if with_reference else ''}{wit_cell}"
         out.append(
             f'<tr class="{" ".join(classes)}"{rid} data-point="{esc(point or "")}">'
             f'<td class="dw-margin">{margin}<span class="dw-refno">{esc(refno)}</span></td>'
-            f'{ref_cell if with_reference else ""}{wit_cell}<td class="dw-kind">{badge}</td></tr>'
+            f'{cells}<td class="dw-kind">{badge}</td></tr>'
         )
         if pending is not None and stops_here:
             out.append(_cut_row(pending, cols, w.coverage))
@@ -433,7 +560,15 @@ def _reference(report: Report) -> str:
 class HtmlReporter:
     """A self-contained HTML page: summary, side-by-side collation, citations."""
 
-    def render(self, report: Report, *, show_formal: bool = False, color: bool = False) -> str:
+    def render(
+        self,
+        report: Report,
+        *,
+        show_formal: bool = False,
+        color: bool = False,
+        max_findings: int = 0,
+    ) -> str:
+        # Every finding, whatever ``max_findings`` says: this view has room for all.
         # ``color`` is for terminals; the page is always in colour.
         title = f"docwitness: {report.document_title}"
         witnesses = "".join(

@@ -16,7 +16,13 @@ A finding carries ``kind``, ``severity``, ``ref`` (0-based over the reference's
 canonical paragraphs, or null), ``ref_excerpt``, ``witness`` (an index or a
 list), ``outline``, ``ref_text``, ``witness_text``, ``offset``, ``boilerplate``,
 ``rule``, ``evidence``, ``detail`` and ``at`` (where a truncation is: "start", "end"
-or "gap"; null for other kinds). In a single-copy report ``reference`` is
+or "gap"; null for other kinds). A run of consecutive missing (or extra)
+paragraphs of one rule is one finding: it describes the run's first paragraph
+and adds ``count`` (how many paragraphs) and ``range`` (``{"ref": [first, last]
+| null, "witness": [first, last] | null, "points": [...]}``, the outline points
+covered); its ``evidence`` quotes the first and the last paragraph and
+``detail.paragraphs`` lists every index. A finding about one paragraph has
+neither key (read it as ``count`` 1). In a single-copy report ``reference`` is
 null and findings point at the witness's paragraphs. Formal differences are
 only counted unless ``show_formal`` is given. The aligned rows are left out:
 they are for the HTML view, which reads them from the report object.
@@ -35,7 +41,7 @@ SCHEMA = "docwitness.report/1"
 
 
 def _finding(f: Finding) -> dict[str, Any]:
-    return {
+    out = {
         "kind": f.kind,
         "severity": f.severity,
         "ref": f.ref,
@@ -51,6 +57,17 @@ def _finding(f: Finding) -> dict[str, Any]:
         "detail": f.detail,
         "at": f.at,
     }
+    if f.run is not None:
+        run = f.run
+        out["count"] = f.count
+        out["range"] = {
+            "ref": None if run.ref_first is None else [run.ref_first, run.ref_last],
+            "witness": None
+            if run.witness_first is None
+            else [run.witness_first, run.witness_last],
+            "points": list(run.points),
+        }
+    return out
 
 
 def _formal(d: FormalDifference) -> dict[str, Any]:
@@ -134,7 +151,15 @@ def to_dict(report: Report, *, show_formal: bool = False) -> dict[str, Any]:
 class JsonReporter:
     """JSON, schema docwitness.report/1: the contract, for scripts and CI."""
 
-    def render(self, report: Report, *, show_formal: bool = False, color: bool = False) -> str:
+    def render(
+        self,
+        report: Report,
+        *,
+        show_formal: bool = False,
+        color: bool = False,
+        max_findings: int = 0,
+    ) -> str:
+        # Every finding, whatever ``max_findings`` says: this view has room for all.
         data = to_dict(report, show_formal=show_formal)
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from docwitness.model import Finding, Report, Verdict, WitnessReport
-from docwitness.report import REPORTERS
+from docwitness.report import MAX_FINDINGS, REPORTERS, first_findings, more_findings
 from docwitness.report.json import counts
 from docwitness.report.text import clip, percent, readings, where
 
@@ -39,13 +39,16 @@ def _summary(witnesses: tuple[WitnessReport, ...]) -> list[str]:
     return out
 
 
-def _findings(w: WitnessReport, has_reference: bool) -> list[str]:
+def _findings(w: WitnessReport, has_reference: bool, max_findings: int) -> list[str]:
     out = [
         "| # | Kind | Severity | Where | Reference | Witness |",
         "|---:|---|---|---|---|---|",
     ]
-    for n, f in enumerate(w.findings, 1):
+    shown, left = first_findings(w.findings, max_findings)
+    for n, f in enumerate(shown, 1):
         out.append(_row(n, f, has_reference))
+    if left:
+        out += ["", md(more_findings(left))]
     return out
 
 
@@ -58,6 +61,8 @@ def _row(n: int, f: Finding, has_reference: bool) -> str:
     elif f.kind == "extra":
         ref = ""
     kind = f.kind + (f" (boilerplate: {f.rule})" if f.boilerplate else "")
+    if f.count > 1:
+        kind += f" ×{f.count}"
     return (
         f"| {n} | {md(kind)} | {f.severity} | {md(where(f, has_reference))} | "
         f"{md(ref)} | {md(wit)} |"
@@ -68,7 +73,14 @@ def _row(n: int, f: Finding, has_reference: bool) -> str:
 class MarkdownReporter:
     """Markdown: a summary table and the findings, for a pull request or an issue."""
 
-    def render(self, report: Report, *, show_formal: bool = False, color: bool = False) -> str:
+    def render(
+        self,
+        report: Report,
+        *,
+        show_formal: bool = False,
+        color: bool = False,
+        max_findings: int = MAX_FINDINGS,
+    ) -> str:
         title = report.document_title or report.document_id
         out = [f"## docwitness {report.kind}: {md(title)}", ""]
         if report.reference is not None:
@@ -87,7 +99,7 @@ class MarkdownReporter:
             if w.notes:
                 out.append("")
             if w.findings:
-                out += [*_findings(w, has_reference), ""]
+                out += [*_findings(w, has_reference, max_findings), ""]
             if show_formal and w.formal:
                 out += [
                     "Formal differences (equal once normalised):",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from docwitness.errors import escape_controls
 from docwitness.model import Finding, FormalDifference, Report, Verdict, WitnessReport
-from docwitness.report import REPORTERS
+from docwitness.report import MAX_FINDINGS, REPORTERS, first_findings, more_findings
 from docwitness.report.json import counts
 
 SHOW = 40  # characters of a paragraph quoted in a finding
@@ -49,19 +49,46 @@ def where(f: Finding, has_reference: bool = True) -> str:
     """Where a finding points: the outline point and the paragraph ("point 十, ¶28")."""
     has_reference = has_reference and not own(f)
     parts: list[str] = []
-    if f.outline:
+    run = f.run
+    if run is not None and len(run.points) > 1:
+        parts.append(f"points {run.points[0]}–{run.points[-1]}")
+    elif f.outline:
         parts.append(f"point {f.outline}")
-    if f.kind == "extra" and has_reference:
+    if run is not None and run.ref_first is not None:
+        parts.append(f"¶{run.ref_first}–¶{run.ref_last}")
+    elif f.kind == "extra" and has_reference:
         parts.append("at the start" if f.ref is None else f"after ¶{f.ref}")
     elif f.ref is not None:
         at = f"¶{f.ref}"
         if f.offset and f.kind in ("variant", "truncation", "split", "merge"):
             at += f" +{f.offset}"
         parts.append(at)
-    if f.witness is not None and (f.kind in ("extra", "moved") or not has_reference):
+    if run is not None and run.witness_first is not None:
+        parts.append(f"witness ¶{run.witness_first}–¶{run.witness_last}")
+    elif f.witness is not None and (f.kind in ("extra", "moved") or not has_reference):
         ws = f.witness if isinstance(f.witness, tuple) else (f.witness,)
-        parts.append("witness " + ", ".join(f"¶{j}" for j in ws))
+        parts.append("witness " + paragraph_list(ws))
+    if f.count > 1:
+        parts.append(f"{f.count} paragraphs")
     return ", ".join(parts)
+
+
+LIST_RANGES = 6  # ranges of paragraphs named before the rest is only counted
+
+
+def paragraph_list(indexes: tuple[int, ...]) -> str:
+    """Paragraph numbers as ranges ("¶3, ¶5–¶9"): at most :data:`LIST_RANGES` of them,
+    then how many paragraphs there are in all."""
+    ranges: list[list[int]] = []
+    for j in indexes:
+        if ranges and j == ranges[-1][1] + 1:
+            ranges[-1][1] = j
+        else:
+            ranges.append([j, j])
+    named = [f"¶{a}" if a == b else f"¶{a}–¶{b}" for a, b in ranges[:LIST_RANGES]]
+    if len(ranges) > LIST_RANGES:
+        named.append(f"… ({len(indexes)} paragraphs in all)")
+    return ", ".join(named)
 
 
 def readings(f: Finding) -> tuple[str, str]:
@@ -141,6 +168,8 @@ def _finding(f: Finding, has_reference: bool) -> list[Piece]:
         pieces.append((f"   (…{before}[{ref}→{wit}]{after}…)", "dim"))
     if f.kind == "truncation" and f.detail.get("coverage") is not None:
         pieces.append((f"   (coverage {percent(f.detail['coverage'])})", "dim"))
+    if f.count > 1 and len(f.evidence) > 1:
+        pieces.append((f"   (… to: {clip(f.evidence[-1])})", "dim"))
     if f.boilerplate and f.rule:
         pieces.append((f"   [{f.rule}]", "dim"))
     return pieces
@@ -160,8 +189,12 @@ def _formal(d: FormalDifference) -> list[Piece]:
     ]
 
 
-def lines(report: Report, show_formal: bool = False) -> list[list[Piece]]:
-    """The report as lines of styled pieces; :meth:`TextReporter.render` prints them."""
+def lines(
+    report: Report, show_formal: bool = False, max_findings: int = MAX_FINDINGS
+) -> list[list[Piece]]:
+    """The report as lines of styled pieces; :meth:`TextReporter.render` prints them.
+    Each witness lists its first ``max_findings`` findings (0: all), then how many
+    more it has."""
     out: list[list[Piece]] = []
     title = report.document_title or report.document_id
     out.append([(f"docwitness {report.kind}: {title}", "bold")])
@@ -184,7 +217,10 @@ def lines(report: Report, show_formal: bool = False) -> list[list[Piece]]:
             out.append([(f"  {said}", None)])
         for note in w.notes:
             out.append([(f"  note: {note}", "dim")])
-        out.extend(_finding(f, has_reference) for f in w.findings)
+        shown, left = first_findings(w.findings, max_findings)
+        out.extend(_finding(f, has_reference) for f in shown)
+        if left:
+            out.append([(f"  {more_findings(left)}", "dim")])
         if show_formal:
             out.extend(_formal(d) for d in w.formal)
     # Names and texts come from files and pages: none may break a line or drive the terminal.
@@ -195,8 +231,15 @@ def lines(report: Report, show_formal: bool = False) -> list[list[Piece]]:
 class TextReporter:
     """Plain text for the terminal: one line per witness, then the findings."""
 
-    def render(self, report: Report, *, show_formal: bool = False, color: bool = False) -> str:
-        rows = lines(report, show_formal)
+    def render(
+        self,
+        report: Report,
+        *,
+        show_formal: bool = False,
+        color: bool = False,
+        max_findings: int = MAX_FINDINGS,
+    ) -> str:
+        rows = lines(report, show_formal, max_findings)
         if not color:
             return "".join("".join(t for t, _ in row) + "\n" for row in rows)
         import io

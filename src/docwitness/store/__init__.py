@@ -3,6 +3,7 @@
 Layout under the store folder (``snapshots/`` by default)::
 
     objects/<aa>/<sha256 hex>            raw captured bytes, verbatim (the evidence),
+                                         the WARC of each capture's HTTP exchanges,
                                          extracted text, canonical text (one paragraph
                                          a line) and derived records (compact JSON)
     witnesses/<document>/<witness>.jsonl one line per capture, append-only history,
@@ -546,6 +547,8 @@ class Store:
                 problems.append(
                     StoreProblem(where, "missing", page, "raw capture not in the store")
                 )
+        if entry.warc is not None and not self.object_path(entry.warc).exists():
+            problems.append(StoreProblem(where, "missing", entry.warc, "WARC not in the store"))
         for key, recorded, held in (
             ("raw", digests.raw, entry.raw),
             ("text", digests.text, entry.text),

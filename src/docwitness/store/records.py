@@ -133,6 +133,10 @@ class HistoryEntry:
     ``status`` is "captured", or "not-modified" when the server said so and the
     previous record was reused; ``gaps`` lists the pages a paginated copy is missing.
 
+    ``warc`` names the write-once object holding the WARC records of the HTTP
+    exchanges behind this capture (a ``warcinfo`` record, then each request and
+    its response or revisit), or is None for a capture that made none.
+
     ``previous`` chains the history: the digest (:func:`entry_digest`) of the line
     before, or None for the first line. ``chained`` says whether the line carries
     the key at all: lines written before the chain existed do not, and read as
@@ -154,6 +158,7 @@ class HistoryEntry:
     gaps: tuple[PageGap, ...] = ()
     previous: str | None = None
     chained: bool = False
+    warc: str | None = None
 
     @classmethod
     def of(
@@ -168,6 +173,7 @@ class HistoryEntry:
         changed: tuple[str, ...],
         profile: str | None,
         gaps: tuple[PageGap, ...] = (),
+        warc: str | None = None,
     ) -> HistoryEntry:
         """The entry for a capture made now with this version of docwitness."""
         return cls(
@@ -184,6 +190,7 @@ class HistoryEntry:
             tool=f"docwitness/{__version__}",
             profile=profile,
             gaps=gaps,
+            warc=warc,
         )
 
     @property
@@ -207,6 +214,8 @@ class HistoryEntry:
         }
         if self.gaps:
             out["gaps"] = [g.to_json() for g in self.gaps]
+        if self.warc is not None:
+            out["warc"] = self.warc
         if self.chained:
             out["previous"] = self.previous
         return out
@@ -231,6 +240,7 @@ class HistoryEntry:
             # A line written before the chain existed has no `previous`: it reads as before.
             previous=f.opt_digest("previous") if f.has("previous") else None,
             chained=f.has("previous"),
+            warc=f.opt_digest("warc") if f.has("warc") else None,
         )
 
 

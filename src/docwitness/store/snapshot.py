@@ -140,6 +140,7 @@ def record_witness(
             status = "unchanged"
         else:
             status = "captured"
+    warc = _put_warc(store, doc, spec, captures)
     entry = HistoryEntry.of(
         captures,
         status=entry_status,
@@ -150,6 +151,7 @@ def record_witness(
         changed=changed,
         profile=profile,
         gaps=gaps,
+        warc=warc,
     )
     entry = store.append_history(doc.id, spec.id, entry)
     if document is None:
@@ -165,6 +167,26 @@ def record_witness(
         entry=entry,
         checks=checks(document) if checks is not None else None,
     )
+
+
+def _put_warc(
+    store: Store, doc: DocumentSpec, spec: WitnessSpec, captures: list[Capture]
+) -> str | None:
+    """Store the WARC of this capture's HTTP exchanges (write-once) and return its
+    digest; None when no page came over HTTP."""
+    if not any(c.warc for c in captures):
+        return None
+    from docwitness.capture import warc_record
+
+    info = warc_record.warcinfo(
+        f"{doc.id}-{spec.id}.warc.gz",
+        {
+            "description": f"the HTTP exchanges of one capture of witness {spec.id} "
+            f"of document {doc.id}",
+            "isPartOf": doc.id,
+        },
+    )
+    return store.put(info + b"".join(c.warc for c in captures))
 
 
 @dataclass(frozen=True, slots=True)

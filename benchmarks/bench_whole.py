@@ -292,14 +292,47 @@ def bench_startup(folder: Path, repeat: int) -> None:
             str(folder / "statement.json"),
         ],
     }
-    if _has_collatex():
-        commands["collatex"] = [PY, str(ALTERNATIVES), "collatex", str(a), str(b)]
     r = interleaved(commands, repeat)
     base = r["python -c pass"].cpu
     print("| process | CPU s | wall s | × python -c pass |")
     print("|---|---|---|---|")
     for name, x in r.items():
         print(f"| {name} | {x.cpu:.3f} | {x.wall:.3f} | {x.cpu / base:.1f}× |")
+    print()
+
+
+def bench_collatex(folder: Path, chars: int) -> None:
+    print(f"## CollateX and docwitness on the same {chars:,}-character pair, whole processes")
+    print()
+    if not _has_collatex():
+        print("CollateX is not installed (`pip install collatex levenshtein`): not run.")
+        print()
+        return
+    seed = SEED_TEXT.read_text(encoding="utf-8")
+    cut = seed[: seed.rfind("\n", 0, chars) + 1]
+    a = folder / "made-collatex-a.txt"
+    b = folder / "made-collatex-b.txt"
+    a.write_text(cut, encoding="utf-8")
+    b.write_text(cut.replace("双方", "两国", 1), encoding="utf-8")
+    commands = {
+        "docwitness diff": [
+            *DOCWITNESS,
+            "diff",
+            str(a),
+            str(b),
+            "--format",
+            "json",
+            "-o",
+            str(folder / "collatex-pair.json"),
+        ],
+        "collatex": [PY, str(ALTERNATIVES), "collatex", str(a), str(b)],
+    }
+    r = interleaved(commands, 1)
+    base = r["docwitness diff"].cpu
+    print("| process | CPU s | × docwitness |")
+    print("|---|---|---|")
+    for name, x in r.items():
+        print(f"| {name} | {x.cpu:.2f} | {x.cpu / base:,.0f}× |")
     print()
 
 
@@ -480,18 +513,28 @@ def main(argv: list[str] | None = None) -> int:
         help="stop exact diff-match-patch once it would pass this many seconds",
     )
     parser.add_argument("--collate-kb", type=int, default=1024)
+    parser.add_argument(
+        "--collatex-chars",
+        type=int,
+        default=3000,
+        help="size of the pair CollateX is run on, when it is installed",
+    )
     parser.add_argument("--witnesses", type=int, default=20)
     parser.add_argument(
         "--quick", action="store_true", help="small sizes and 3 runs: a check that everything runs"
     )
-    parser.add_argument("--only", help="comma-separated sections: diff,startup,collate,html,stages")
+    parser.add_argument(
+        "--only", help="comma-separated sections: diff,startup,collate,html,stages,collatex"
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes_kb.split(",")]
     collate_kb, witnesses, repeat = args.collate_kb, args.witnesses, args.repeat
     if args.quick:
         sizes, collate_kb, witnesses, repeat = [64, 128], 64, 4, 3
     only = (
-        set(args.only.split(",")) if args.only else {"diff", "startup", "collate", "html", "stages"}
+        set(args.only.split(","))
+        if args.only
+        else {"diff", "startup", "collate", "html", "stages", "collatex"}
     )
     print(
         f"# docwitness whole-process benchmark ({os.cpu_count()} CPUs, Python "
@@ -510,6 +553,8 @@ def main(argv: list[str] | None = None) -> int:
             bench_html(folder, sizes[0])
         if "stages" in only:
             bench_stages(folder, sizes[-1])
+        if "collatex" in only:
+            bench_collatex(folder, 300 if args.quick else args.collatex_chars)
     return 0
 
 

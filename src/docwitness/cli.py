@@ -300,6 +300,14 @@ def _report_args(p: argparse.ArgumentParser, default_format: str) -> None:
         help="findings listed per witness in the text, markdown and github formats, "
         "then how many more (0: all; json and html list all; default: %(default)s)",
     )
+    p.add_argument(
+        "--indent",
+        type=int,
+        default=None,
+        metavar="N",
+        help="indent JSON by N spaces (default: 2 on standard output, compact in a file "
+        "given with -o)",
+    )
 
 
 def _fail_on_arg(p: argparse.ArgumentParser) -> None:
@@ -339,12 +347,18 @@ def _emit(reports: list[Report], args: argparse.Namespace) -> None:
     color = args.output is None and sys.stdout.isatty() and args.format == "text"
     if args.max_findings < 0:
         raise UsageError("--max-findings must be 0 (all) or more")
+    if args.indent is not None and args.indent < 0:
+        raise UsageError("--indent must be 0 or more")
+    # JSON for a person on the terminal is indented; JSON written to a file for a
+    # program is compact (a third of the bytes and of the time to write them).
+    indent = args.indent if args.indent is not None else (None if args.output else 2)
     text = render_all(
         reports,
         args.format,
         show_formal=args.show_formal,
         color=color,
         max_findings=args.max_findings,
+        indent=indent,
     )
     if args.output is not None:
         _write_atomic(args.output, text)

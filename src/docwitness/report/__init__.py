@@ -14,7 +14,7 @@ import importlib
 import inspect
 import pkgutil
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from docwitness.model import Finding, Report
 from docwitness.registry import Registry
@@ -62,15 +62,23 @@ def render(
 
 
 def _render(
-    reporter: Reporter, report: Report, show_formal: bool, color: bool, max_findings: int
+    reporter: Reporter,
+    report: Report,
+    show_formal: bool,
+    color: bool,
+    max_findings: int,
+    indent: int | None = 2,
 ) -> str:
-    """One report through one reporter; a reporter written before ``max_findings``
-    existed (a ``render`` without it) is called without it."""
-    if "max_findings" in inspect.signature(reporter.render).parameters:
-        return reporter.render(
-            report, show_formal=show_formal, color=color, max_findings=max_findings
-        )
-    return reporter.render(report, show_formal=show_formal, color=color)
+    """One report through one reporter. The options only some formats have
+    (``max_findings``, ``indent``) are passed to a reporter whose ``render`` takes
+    them; one written before they existed is called without them."""
+    takes = inspect.signature(reporter.render).parameters
+    options: dict[str, Any] = {}
+    if "max_findings" in takes:
+        options["max_findings"] = max_findings
+    if "indent" in takes:
+        options["indent"] = indent
+    return reporter.render(report, show_formal=show_formal, color=color, **options)
 
 
 def render_all(
@@ -80,12 +88,14 @@ def render_all(
     show_formal: bool = False,
     color: bool = False,
     max_findings: int = MAX_FINDINGS,
+    indent: int | None = 2,
 ) -> str:
     """Several reports as one output: each in turn, one after another, or joined as the
-    format joins them (JSON: one array, still one JSON value)."""
+    format joins them (JSON: one array, still one JSON value). ``indent`` is the JSON
+    view's (None: compact)."""
     _load_formats()
     reporter = REPORTERS.get(format)()
-    parts = [_render(reporter, r, show_formal, color, max_findings) for r in reports]
+    parts = [_render(reporter, r, show_formal, color, max_findings, indent) for r in reports]
     join: Callable[[list[str]], str] | None = getattr(reporter, "join", None)
     if join is not None and len(parts) > 1:
         return join(parts)

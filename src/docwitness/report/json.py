@@ -158,10 +158,13 @@ class JsonReporter:
         show_formal: bool = False,
         color: bool = False,
         max_findings: int = 0,
+        indent: int | None = 2,
     ) -> str:
         # Every finding, whatever ``max_findings`` says: this view has room for all.
         data = to_dict(report, show_formal=show_formal)
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        if indent is None:
+            return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+        return json.dumps(data, ensure_ascii=False, indent=indent) + "\n"
 
     def join(self, parts: list[str]) -> str:
         """Several documents' reports: one JSON array of them, still one JSON value."""

@@ -65,8 +65,9 @@ def collatex(a: str, b: str) -> int:
     import collatex as cx  # type: ignore[import-not-found]
 
     collation = cx.Collation()
-    collation.add_plain_witness("A", "\n".join(paragraphs(a)))
-    collation.add_plain_witness("B", "\n".join(paragraphs(b)))
+    # CollateX tokenises on white space; Chinese has none, so one token per character.
+    collation.add_plain_witness("A", " ".join("".join(paragraphs(a))))
+    collation.add_plain_witness("B", " ".join("".join(paragraphs(b))))
     return len(str(cx.collate(collation, output="table")))
 
 

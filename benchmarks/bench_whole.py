@@ -541,6 +541,16 @@ def main(argv: list[str] | None = None) -> int:
         f"{sys.version.split()[0]}, {time.strftime('%Y-%m-%d')})"
     )
     print()
+    # Time docwitness as an installed copy runs: from its compiled bytecode (an
+    # editable install with PYTHONDONTWRITEBYTECODE set would compile every module on
+    # every run, a third of a small diff's time).
+    import docwitness
+
+    subprocess.run(
+        [PY, "-m", "compileall", "-q", str(Path(docwitness.__file__).parent)],
+        check=False,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+    )
     with tempfile.TemporaryDirectory(prefix="docwitness-bench-") as tmp:
         folder = Path(tmp)
         if "startup" in only:

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from importlib.metadata import version
 from typing import TYPE_CHECKING
 
 from docwitness import __version__
@@ -425,7 +424,7 @@ class HtmlExtractor:
             blocks=tuple(framing.blocks),
             extractor="html",
             extractor_version=__version__,
-            libraries={"beautifulsoup4": version("beautifulsoup4"), "lxml": version("lxml")},
+            libraries=_library_versions(),
             encoding=decoded.encoding,
             encoding_evidence={**decoded.evidence, "chosen_by": decoded.chosen_by},
             replacement_chars=decoded.replacement_chars,
@@ -445,3 +444,10 @@ class HtmlExtractor:
                 removed.append(_record("hidden", text))
             return True
         return False
+
+
+def _library_versions() -> dict[str, str]:
+    import bs4
+    import lxml
+
+    return {"beautifulsoup4": str(bs4.__version__), "lxml": str(lxml.__version__)}

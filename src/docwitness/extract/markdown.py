@@ -8,8 +8,6 @@ evidence a collation must see.
 
 from __future__ import annotations
 
-from importlib.metadata import version
-
 from docwitness import __version__
 from docwitness.extract.text import decode_text
 from docwitness.model import Block, BlockKind, Capture, Extraction
@@ -58,8 +56,15 @@ class MarkdownExtractor:
             blocks=tuple(blocks),
             extractor="markdown",
             extractor_version=__version__,
-            libraries={"markdown-it-py": version("markdown-it-py")},
+            libraries={"markdown-it-py": _markdown_it_version()},
             encoding=decoded.encoding,
             encoding_evidence={**decoded.evidence, "chosen_by": decoded.chosen_by},
             replacement_chars=decoded.replacement_chars,
         )
+
+
+def _markdown_it_version() -> str:
+    # The library's own attribute: importlib.metadata costs more start-up than the parse.
+    import markdown_it
+
+    return str(markdown_it.__version__)

@@ -34,7 +34,6 @@ import logging
 import re
 import threading
 from dataclasses import replace
-from importlib.metadata import version
 from typing import Any
 
 from docwitness import __version__
@@ -262,8 +261,8 @@ class PdfExtractor:
                 extractor="pdf",
                 extractor_version=__version__,
                 libraries={
-                    "pdfplumber": version("pdfplumber"),
-                    "pdfminer.six": version("pdfminer.six"),
+                    "pdfplumber": _version("pdfplumber"),
+                    "pdfminer.six": _version("pdfminer"),
                 },
                 metadata={"pages": str(len(pages))},
                 warnings=(
@@ -296,11 +295,19 @@ class PdfExtractor:
             extractor="pdf",
             extractor_version=__version__,
             libraries={
-                "pdfplumber": version("pdfplumber"),
-                "pdfminer.six": version("pdfminer.six"),
+                "pdfplumber": _version("pdfplumber"),
+                "pdfminer.six": _version("pdfminer"),
             },
             replacement_chars=fffd,
             removed=(*furniture, *(f"footnote (page {p}): {t}" for p, t in layout.notes)),
             metadata={"pages": str(len(pages)), **describe(pages, drop, layout)},
             warnings=tuple(warnings),
         )
+
+
+def _version(module: str) -> str:
+    """A library's version from its own ``__version__`` (importlib.metadata costs more
+    start-up than most extractions)."""
+    import importlib
+
+    return str(importlib.import_module(module).__version__)

@@ -387,6 +387,24 @@ class ParagraphRecord:
     def from_json(
         cls, obj: object, where: str = "", schema: str = RECORD_SCHEMA
     ) -> ParagraphRecord:
+        if schema == RECORD_SCHEMA and type(obj) is dict and len(obj) == 6:
+            # The common case, checked in one expression (a record holds a paragraph
+            # per line of its document: the strict reader below is for what fails).
+            at, sha, kind = obj.get("at"), obj.get("sha256"), obj.get("kind")
+            marker, point, page = obj.get("marker"), obj.get("point"), obj.get("page")
+            if (
+                type(at) is list
+                and len(at) == 2
+                and type(at[0]) is int
+                and type(at[1]) is int
+                and 0 <= at[0] <= at[1]
+                and type(sha) is str
+                and kind in ("paragraph", "heading")
+                and (marker is None or type(marker) is str)
+                and (point is None or type(point) is str)
+                and (page is None or type(page) is int)
+            ):
+                return cls("", "", sha, kind, marker, point, page, (at[0], at[1]))
         f = Fields(obj, where)
         kind = f.text("kind")
         if kind not in ("paragraph", "heading"):
@@ -504,7 +522,12 @@ class DerivedRecord:
             ):
                 raise ValueError(f"paragraph {i} does not point at a block after paragraph {i - 1}")
             end_before = end
-            out.append(replace(p, raw=extracted_text[start:end], text=line))
+            out.append(
+                ParagraphRecord(
+                    extracted_text[start:end], line, p.sha256, p.kind, p.marker, p.point,
+                    p.page, p.at,
+                )
+            )
         return replace(self, paragraphs=tuple(out))
 
     def same_as(self, other: DerivedRecord) -> bool:

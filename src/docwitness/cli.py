@@ -254,13 +254,15 @@ def _catalogue_args(p: argparse.ArgumentParser) -> None:
 
 class _Registered:
     """Choices read from a registry only when argparse needs them (a value to check,
-    or help to show), so that start-up imports none of the registered modules."""
+    or help to show), so that start-up imports none of the registered modules; a
+    value is checked by ``known``, which may import just the module that serves it."""
 
-    def __init__(self, names: Callable[[], list[str]]) -> None:
+    def __init__(self, names: Callable[[], list[str]], known: Callable[[object], bool]) -> None:
         self._names = names
+        self._known = known
 
     def __contains__(self, item: object) -> bool:
-        return item in self._names()
+        return self._known(item)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._names())
@@ -272,11 +274,17 @@ def _report_formats() -> list[str]:
     return formats()
 
 
+def _is_report_format(item: object) -> bool:
+    from docwitness.report import is_format
+
+    return is_format(item)
+
+
 def _report_args(p: argparse.ArgumentParser, default_format: str) -> None:
     p.add_argument(
         "--format",
         default=default_format,
-        choices=_Registered(_report_formats),
+        choices=_Registered(_report_formats, _is_report_format),
         metavar="FORMAT",  # not the choices, which argparse would read at once
         help="report format: %(choices)s (default: %(default)s)",
     )

@@ -9,6 +9,7 @@ verify) are rendered by :mod:`docwitness.report.results`.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import inspect
@@ -16,6 +17,7 @@ import pkgutil
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
+from docwitness.errors import UsageError
 from docwitness.model import Finding, Report
 from docwitness.registry import Registry
 
@@ -38,6 +40,29 @@ class Reporter(Protocol):
 REPORTERS: Registry[Reporter] = Registry("report format")
 
 
+def reporter_for(format: str) -> type[Reporter]:
+    """The reporter registered as ``format``. A format is looked for first in the
+    module of its own name (``json`` in ``report/json.py``), so that a command
+    imports the one view it writes; any other name loads them all."""
+    if format not in REPORTERS and format.isidentifier() and not format.startswith("_"):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(f"{__name__}.{format}")
+    if format not in REPORTERS:
+        _load_formats()
+    return REPORTERS.get(format)
+
+
+def is_format(format: object) -> bool:
+    """Whether ``format`` names a report format (read as :func:`reporter_for` reads it)."""
+    if not isinstance(format, str):
+        return False
+    try:
+        reporter_for(format)
+    except UsageError:
+        return False
+    return True
+
+
 @functools.cache
 def _load_formats() -> None:
     # Every module here is imported for its registration, so that the registry is
@@ -56,8 +81,7 @@ def render(
 ) -> str:
     """Render ``report`` in ``format``, one of :func:`formats`; the views that list
     findings line by line list at most ``max_findings`` per witness (0: all)."""
-    _load_formats()
-    reporter = REPORTERS.get(format)()
+    reporter = reporter_for(format)()
     return _render(reporter, report, show_formal, color, max_findings)
 
 
@@ -93,8 +117,7 @@ def render_all(
     """Several reports as one output: each in turn, one after another, or joined as the
     format joins them (JSON: one array, still one JSON value). ``indent`` is the JSON
     view's (None: compact)."""
-    _load_formats()
-    reporter = REPORTERS.get(format)()
+    reporter = reporter_for(format)()
     parts = [_render(reporter, r, show_formal, color, max_findings, indent) for r in reports]
     join: Callable[[list[str]], str] | None = getattr(reporter, "join", None)
     if join is not None and len(parts) > 1:

@@ -705,12 +705,21 @@ class Lineage:
 
 @dataclass(frozen=True, slots=True)
 class CitedPlace:
-    """The reading the best-attested text takes at one place, and why."""
+    """The reading the best-attested text takes at one place, and why: the witnesses
+    that read it, how many independent sources they are (``families``: copies of one
+    source count once), the other readings and who has them, and ``flags``: ``tie``,
+    ``single-witness`` (one copy reads here), ``one-source`` (only copies of one
+    source read here), ``no-vote`` (every reading here is site text, damage or a cut).
+    A stretch outside the places is listed when it is flagged."""
 
-    place: int
+    place: int | None  # None: a stretch of the reference's text outside every place
+    paragraph: int
+    start: int
+    end: int
+    point: str | None
     text: str
     support: tuple[str, ...]
-    families: int
+    families: float
     flags: tuple[str, ...]
     others: tuple[tuple[str, tuple[str, ...]], ...]
 

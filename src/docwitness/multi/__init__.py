@@ -9,3 +9,53 @@ do not derive from one another.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from docwitness.model import Document, DocumentSpec, Report, WitnessReport
+
+if TYPE_CHECKING:
+    from docwitness.collate import Loaded
+
+
+def dated_claims(doc: DocumentSpec, witnesses: tuple[WitnessReport, ...]) -> dict[str, str]:
+    """When each copy says it existed by: the catalogue's ``published``, else the time
+    its own framing states, else the capture time of the web archive that holds it."""
+    out: dict[str, str] = {}
+    specs = {s.id: s for s in doc.witnesses}
+    for w in witnesses:
+        spec = specs.get(w.id)
+        claim = (spec.published if spec else None) or w.metadata.get("date")
+        claim = claim or w.metadata.get("archived")
+        if claim:
+            out[w.id] = claim
+    return out
+
+
+def documents_of(loaded: list[Loaded]) -> dict[str, Document]:
+    return {x.spec.id: x.document for x in loaded if x.document is not None}
+
+
+def with_all_witnesses(
+    report: Report, doc: DocumentSpec, documents: dict[str, Document], *, cite: bool = False
+) -> Report:
+    """``report`` with its variant table and lineage (and, with ``cite``, the text to
+    cite) added."""
+    from docwitness.multi.cite import best_text
+    from docwitness.multi.lineage import infer
+    from docwitness.multi.table import build_table
+
+    official = False
+    if report.reference is not None:
+        spec = next((s for s in doc.witnesses if s.id == report.reference.id), None)
+        official = spec is not None and spec.role == "official"
+    table = build_table(report, documents, doc.language, official=official)
+    if table is None:
+        return report
+    lineage = infer(table, dated_claims(doc, report.witnesses))
+    citation = None
+    if cite:
+        ref_text = [p.text for p in documents[table.reference].paragraphs]
+        citation = best_text(table, lineage, ref_text)
+    return replace(report, table=table, lineage=lineage, citation=citation)

@@ -33,7 +33,13 @@ from docwitness.model import (
     Verdict,
     WitnessReport,
 )
-from docwitness.rules import LanguageRules, ends_sentence, guess_language, language_rules
+from docwitness.rules import (
+    LanguageRules,
+    ends_sentence,
+    guess_language,
+    language_rules,
+    title_like,
+)
 
 # The tokens of a reading: text, or one of these marks.
 PARA, LACUNA_START, LACUNA_END = "\x00para", "\x00lacunaStart", "\x00lacunaEnd"
@@ -68,6 +74,7 @@ class Reading:
 
     id: str
     edits: dict[int, list[Edit]] = field(default_factory=dict)
+    site_paragraphs: set[int] = field(default_factory=set)  # the reference's, by its rows
 
     def add(self, paragraph: int, edit: Edit) -> None:
         self.edits.setdefault(paragraph, []).append(edit)
@@ -91,6 +98,7 @@ class _Slots:
     covered: dict[int, bool]
     substantive: dict[int, bool]
     site: set[int]
+    site_missing: set[int]
 
 
 def _slots(w: WitnessReport, n_ref: int, n_wit: int) -> _Slots:
@@ -107,7 +115,10 @@ def _slots(w: WitnessReport, n_ref: int, n_wit: int) -> _Slots:
     substantive: dict[int, bool] = {}
     covered: dict[int, bool] = {}
     site: set[int] = set()
+    site_missing: set[int] = set()
     for row in w.rows:
+        if row.kind == "missing" and row.boilerplate:
+            site_missing.update(row.ref)  # site text of the reference's that it lacks
         formal = row.kind in _FORMAL_ROWS or row.boilerplate
         for j in row.witness:
             substantive[j] = not formal
@@ -134,7 +145,7 @@ def _slots(w: WitnessReport, n_ref: int, n_wit: int) -> _Slots:
             covered.setdefault(t, True)  # moved: its text is here, out of the reference's order
     for i in inside:
         covered.pop(i, None)
-    return _Slots(inside, after, covered, substantive, site)
+    return _Slots(inside, after, covered, substantive, site, site_missing)
 
 
 def witness_edits(w: WitnessReport, ref: Document, wit: Document, truncated: set[str]) -> Reading:
@@ -154,6 +165,9 @@ def witness_edits(w: WitnessReport, ref: Document, wit: Document, truncated: set
     if not present:
         return reading
     first, last = present[0], present[-1]
+    # The reference's site text it lacks is a reading only between what it has: past
+    # its end, or before its start, it is in the lacuna.
+    sl.site_missing = {i for i in sl.site_missing if first < i < last}
     ends_early = last < n - 1 or "end" in truncated
 
     def subst(js: list[int]) -> bool:
@@ -171,8 +185,8 @@ def witness_edits(w: WitnessReport, ref: Document, wit: Document, truncated: set
         reading.add(0, Edit(0, 0, [LACUNA_START, LACUNA_END], False))
     for i in range(n):
         size = len(ref.paragraphs[i].text)
-        here = i in inside or i in covered
-        before = i > 0 and (i - 1 in inside or i - 1 in covered)
+        here = i in inside or i in covered or i in sl.site_missing
+        before = i > 0 and (i - 1 in inside or i - 1 in covered or i - 1 in sl.site_missing)
         if not here and i < last and (i == 0 or before):
             reading.add(i, Edit(0, 0, [LACUNA_START], False))  # a run it lacks begins
         if here and i > 0 and not before and i >= first:
@@ -187,6 +201,10 @@ def witness_edits(w: WitnessReport, ref: Document, wit: Document, truncated: set
                     reading.add(i, Edit(sp.a_start, sp.a_end, content, subst(js), site(js)))
         elif i in covered:
             reading.add(i, Edit(0, size, [], covered[i], echo=not covered[i]))
+        elif i in sl.site_missing:
+            # The reference's site text, which this copy lacks: no lacuna, a reading.
+            reading.add(i, Edit(0, size, [], False))
+            reading.site_paragraphs.add(i)
         if after.get(i):
             tokens = []
             for j in after[i]:
@@ -266,7 +284,10 @@ def _page_break(tokens: tuple[str, ...], before: str, after: str, rules: Languag
             continue
         head = "".join(x for x in tokens[:k] if x not in MARKS) or (before if k == 0 else "")
         tail = "".join(x for x in tokens[k + 1 :] if x not in MARKS) or after
-        if head.strip() and tail.strip() and not ends_sentence(head, rules):
+        # A title, a heading or a list's lead-in ends no sentence either: only prose
+        # broken off counts.
+        broken = head.strip() and tail.strip() and not ends_sentence(head, rules)
+        if broken and not title_like(head) and not head.rstrip().endswith((":", "：")):
             return True
     return False
 
@@ -277,7 +298,7 @@ def _marks(
     out = []
     if site:
         out.append("site-text")
-    if _page_break(tokens, before, after, rules):
+    elif _page_break(tokens, before, after, rules):
         out.append("page-break")
     if any("\ufffd" in t for t in tokens):
         out.append("encoding")
@@ -292,10 +313,7 @@ def compared(report: Report, documents: dict[str, Document]) -> list[WitnessRepo
     return [
         w
         for w in report.witnesses
-        if ref is not None
-        and w.id != ref.id
-        and w.id in documents
-        and w.verdict not in LEFT_OUT
+        if ref is not None and w.id != ref.id and w.id in documents and w.verdict not in LEFT_OUT
     ]
 
 
@@ -324,24 +342,23 @@ def build_table(
         truncated = {f.at for f in w.findings if f.kind == "truncation" and f.at}
         readings.append(witness_edits(w, ref_doc, documents[w.id], truncated))
     lacuna = {r.id: False for r in readings}
+    ref_site = {i for r in readings for i in r.site_paragraphs}
     places: list[VariantPlace] = []
     segments: list[Stretch | VariantPlace] = []
     paragraphs = ref_doc.paragraphs
     for i, para in enumerate(paragraphs):
         text = para.text
         mine = {r.id: _merged(r.edits.get(i, [])) for r in readings}
-        merged_next = {
-            r.id for r in readings if any(e.echo for e in r.edits.get(i + 1, ()))
-        }
+        merged_next = {r.id for r in readings if any(e.echo for e in r.edits.get(i + 1, ()))}
         at = 0
 
-        def stretch(s: int, e: int) -> None:
+        def stretch(i: int, text: str, s: int, e: int) -> None:
             if e > s:
                 readers = (reference.id, *(r.id for r in readings if not lacuna[r.id]))
                 segments.append(Stretch(i, s, e, text[s:e], readers))
 
         for s, e in _units(list(mine.values())):
-            stretch(at, s)
+            stretch(i, text, at, s)
             lem = (text[s:e],) if e > s else ()
             groups: dict[tuple[str, ...], list[str]] = {lem: [reference.id]}
             substantive: dict[tuple[str, ...], bool] = {lem: False}
@@ -365,10 +382,16 @@ def build_table(
             before, after = text[:s], text[e:]
             out = []
             for key, ws in groups.items():
-                marks = _marks(key, site[key], before, after, rules)
+                whole_site = key == lem and s == 0 and e == len(text) and i in ref_site
+                marks = _marks(key, site[key] or whole_site, before, after, rules)
                 others = {w for k2, w2 in groups.items() if k2 != lem for w in w2}
                 at_end = s == e == len(text) and i + 1 < len(paragraphs)
-                if key == lem and at_end and others & merged_next and not ends_sentence(text, rules):
+                if (
+                    key == lem
+                    and at_end
+                    and others & merged_next
+                    and not ends_sentence(text, rules)
+                ):
                     # The reference breaks the paragraph mid-sentence where a witness
                     # runs on into the next one: the reference's is a page-break split.
                     marks = (*marks, "page-break")
@@ -387,7 +410,7 @@ def build_table(
             places.append(place)
             segments.append(place)
             at = e
-        stretch(at, len(text))
+        stretch(i, text, at, len(text))
     return VariantTable(
         reference=reference.id,
         witnesses=(reference.id, *(r.id for r in readings)),

@@ -56,6 +56,9 @@ def with_all_witnesses(
     lineage = infer(table, dated_claims(doc, report.witnesses))
     citation = None
     if cite:
-        ref_text = [p.text for p in documents[table.reference].paragraphs]
+        # The official copy's text is quoted as it reads; a text put together from
+        # several copies can only be in the canonical form they were compared in.
+        paragraphs = documents[table.reference].paragraphs
+        ref_text = [p.raw if official else p.text for p in paragraphs]
         citation = best_text(table, lineage, ref_text)
     return replace(report, table=table, lineage=lineage, citation=citation)

@@ -93,11 +93,13 @@ def evidence(table: VariantTable) -> Evidence:
             continue
         top = max(plain, key=lambda x: len(x[2]))
         if len(present) < 3 or 2 * len(top[2]) <= len(present):
-            if len(plain) > 1 and any(r.substantive for _, r, _ in plain):
+            if len(plain) > 1 and place.substantive:
                 ev.undirected += 1
             continue
         for k, r, ws in plain:
-            if k != top[0] and r.substantive:
+            # The reference's own reading differs substantively where the others' do.
+            substantive = r.substantive or (k == 0 and place.substantive)
+            if k != top[0] and substantive:
                 for w in ws:
                     ev.unlikely[w][place.number] = Unlikely(place.number, k, 1.0, "variant")
     return ev

@@ -722,6 +722,7 @@ class CitedPlace:
     families: float
     flags: tuple[str, ...]
     others: tuple[tuple[str, tuple[str, ...]], ...]
+    last_paragraph: int | None = None  # a run of flagged stretches: where it ends
 
 
 @dataclass(frozen=True, slots=True)
@@ -739,6 +740,7 @@ class Citation:
     closest: str | None
     differences: int
     basis: str
+    left_out: tuple[int, ...] = ()  # the reference's paragraphs of site text, not in the text
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,5 +60,13 @@ def with_all_witnesses(
         # several copies can only be in the canonical form they were compared in.
         paragraphs = documents[table.reference].paragraphs
         ref_text = [p.raw if official else p.text for p in paragraphs]
-        citation = best_text(table, lineage, ref_text)
+        own = next((w for w in report.witnesses if w.id == table.reference), None)
+        site = frozenset(
+            j
+            for f in (own.findings if own is not None else ())
+            if f.boilerplate and f.ref is None
+            for j in (f.witness if isinstance(f.witness, tuple) else (f.witness,))
+            if j is not None
+        )
+        citation = best_text(table, lineage, ref_text, site)
     return replace(report, table=table, lineage=lineage, citation=citation)

@@ -20,9 +20,19 @@ the one to cite, with its citation block.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 
-from docwitness.model import Citation, CitedPlace, Lineage, Stretch, VariantPlace, VariantTable
+from docwitness.model import (
+    Citation,
+    CitedPlace,
+    Lineage,
+    Stretch,
+    VariantPlace,
+    VariantReading,
+    VariantTable,
+)
 from docwitness.multi.lineage import NATURE, sources
+from docwitness.multi.table import LACUNA_END, LACUNA_START
 
 
 def _families(lineage: Lineage) -> dict[str, int]:
@@ -92,8 +102,25 @@ def _vote(
     return chosen, votes, tuple(flags)
 
 
-def best_text(table: VariantTable, lineage: Lineage, reference_text: list[str]) -> Citation:
-    """The best-attested text of the table's witnesses, with its evidence."""
+def shown(r: VariantReading) -> str:
+    """A reading for a reader: its text, and where the copy's text stops or resumes."""
+    text = r.text
+    if LACUNA_START in r.tokens:
+        text += " [its text stops here]"
+    if LACUNA_END in r.tokens:
+        text += " [its text resumes here]"
+    return text
+
+
+def best_text(
+    table: VariantTable,
+    lineage: Lineage,
+    reference_text: list[str],
+    site: frozenset[int] = frozenset(),
+) -> Citation:
+    """The best-attested text of the table's witnesses, with its evidence. ``site`` are
+    the reference's paragraphs its own checks judged site text (a heading echo, a
+    cut-off marker, a link back): they are left out of the text."""
     if table.official:
         return official_text(table, reference_text)
     family_of = _families(lineage)
@@ -104,6 +131,8 @@ def best_text(table: VariantTable, lineage: Lineage, reference_text: list[str]) 
     last_support: tuple[str, ...] = ()
     flags: tuple[str, ...]
     for seg in table.segments:
+        if seg.paragraph in site:
+            continue
         if isinstance(seg, Stretch):
             text[seg.paragraph].append(seg.text)
             fams = {family_of[w] for w in seg.witnesses}
@@ -117,7 +146,16 @@ def best_text(table: VariantTable, lineage: Lineage, reference_text: list[str]) 
                 if len(fams) == 1 and len(table.witnesses) > 1
                 else ()
             )
-            if flags:
+            last = cited[-1] if cited else None
+            if (
+                flags
+                and last is not None
+                and last.place is None
+                and last.flags == flags
+                and last.support == seg.witnesses
+            ):
+                cited[-1] = replace(last, last_paragraph=seg.paragraph, text=last.text + "…")
+            elif flags:
                 cited.append(
                     CitedPlace(
                         place=None,
@@ -161,7 +199,7 @@ def best_text(table: VariantTable, lineage: Lineage, reference_text: list[str]) 
                 families=round(votes.get(chosen, 0.0), 2),
                 flags=flags,
                 others=tuple(
-                    (r.text, r.witnesses) for k, r in enumerate(seg.readings) if k != chosen
+                    (shown(r), r.witnesses) for k, r in enumerate(seg.readings) if k != chosen
                 ),
             )
         )
@@ -182,4 +220,5 @@ def best_text(table: VariantTable, lineage: Lineage, reference_text: list[str]) 
         closest=closest,
         differences=misses[closest],
         basis=basis,
+        left_out=tuple(sorted(site)),
     )

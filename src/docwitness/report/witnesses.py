@@ -99,6 +99,7 @@ def citation_json(c: Citation) -> dict[str, Any]:
         "basis": c.basis,
         "closest": c.closest,
         "differences": c.differences,
+        "left_out": list(c.left_out),
         "text": list(c.paragraphs),
         "places": [
             {
@@ -112,6 +113,7 @@ def citation_json(c: Citation) -> dict[str, Any]:
                 "sources": p.families,
                 "flags": list(p.flags),
                 "others": [{"text": t, "witnesses": list(ws)} for t, ws in p.others],
+                "last_paragraph": p.last_paragraph,
             }
             for p in c.places
         ],
@@ -222,9 +224,12 @@ def cite_lines(report: Report, limit: int = 0) -> list[str]:
     for p in places:
         at = f" +{p.start}" if p.start else ""
         loc = (f"point {p.point}, " if p.point else "") + f"¶{p.paragraph}{at}"
+        if p.last_paragraph is not None:
+            loc = f"¶{p.paragraph}–¶{p.last_paragraph}"
         name = f"#{p.place}" if p.place is not None else "text"
         flags = f" [{'; '.join(FLAG_WORDS.get(f, f) for f in p.flags)}]" if p.flags else ""
-        src = "" if c.official or p.place is None else f" ({p.families:g} source(s))"
+        n = p.families
+        src = "" if c.official or p.place is None else f" ({n:g} source{'s' if n != 1 else ''})"
         out.append(f"  {name} {loc}: {clip(p.text)} — {', '.join(p.support)}{src}{flags}")
         for text, ws in p.others:
             out.append(f"      otherwise: {clip(text)} — {', '.join(ws)}")
@@ -232,6 +237,9 @@ def cite_lines(report: Report, limit: int = 0) -> list[str]:
         out.append(f"  … and {len(c.places) - len(places)} more (use --format json)")
     flagged = sum(bool(p.flags) for p in c.places)
     out.append(f"  {len(c.places)} listed, {flagged} flagged")
+    if c.left_out:
+        shown = ", ".join(f"¶{i}" for i in c.left_out)
+        out.append(f"  left out of the text: {shown}, judged site text in {c.closest or 'it'}")
     if report.lineage is not None and not c.official:
         out += ["", *lineage_lines(report.lineage)]
     w = next((x for x in report.witnesses if x.id == c.closest), None)
@@ -242,6 +250,11 @@ def cite_lines(report: Report, limit: int = 0) -> list[str]:
             else f"reads otherwise at {c.differences} of the places and stretches above"
         )
         out += ["", f"the copy to cite: {w.id} ({how})", f"  {citation_text(title, w)}"]
+        if w.verdict == "truncated":
+            out.append(
+                f"  note: {w.id} is itself truncated, and so is this text where no other copy "
+                "goes on: no complete copy is held"
+            )
     return out
 
 

@@ -26,13 +26,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_collate import document, make_pair, make_witness  # noqa: E402
+from bench_collate import document, make_pair, make_witness
 
-from docwitness.collate import assess, reference_info  # noqa: E402
-from docwitness.model import Report  # noqa: E402
-from docwitness.multi.cite import best_text  # noqa: E402
-from docwitness.multi.lineage import infer  # noqa: E402
-from docwitness.multi.table import build_table  # noqa: E402
+from docwitness.collate import assess, reference_info
+from docwitness.model import Report
+from docwitness.multi.cite import best_text
+from docwitness.multi.lineage import infer
+from docwitness.multi.table import build_table
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -36,6 +36,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("docwitness.compare",),
     ("docwitness.single_copy",),
     ("docwitness.collate",),
+    ("docwitness.multi",),
     ("docwitness.report",),
     ("docwitness.export",),
     ("docwitness.pipeline",),

@@ -256,7 +256,9 @@ def test_every_report_format_documents_itself_and_is_a_cli_choice() -> None:
     for name in formats():
         assert REPORTERS.help(name), name
     found = choices("--format")
-    assert set(found) == {"check", "collate", "report", "diff", "inspect"}
+    assert set(found) == {"check", "collate", "report", "diff", "inspect", "cite"}
+    # cite prints a text with its evidence, or the JSON report: no page, no summary.
+    assert found.pop("cite") == ["text", "json"]
     for command, names in found.items():
         assert names == formats(), command
 

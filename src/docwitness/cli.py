@@ -165,6 +165,38 @@ def build_parser() -> argparse.ArgumentParser:
     _catalogue_args(p)
     _report_args(p, default_format="text")
     _fail_on_arg(p)
+    p.add_argument(
+        "--all",
+        action="store_true",
+        dest="all_witnesses",
+        help="also align every witness into one variant table and say which copy "
+        "derives from which",
+    )
+
+    p = command("cite", "the text to cite: the official copy's, or the best attested by all")
+    p.add_argument("document", metavar="DOCUMENT", help="a document id of the catalogues")
+    p.add_argument(
+        "--catalogue",
+        action="append",
+        type=Path,
+        metavar="FILE",
+        help="a catalogue file, repeatable (default: sources/*.toml)",
+    )
+    _store_arg(p)
+    p.add_argument(
+        "--format",
+        default="text",
+        choices=["text", "json"],
+        help="text, or the JSON report (docwitness.report/1) with its citation",
+    )
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write it to FILE instead")
+    p.add_argument(
+        "--max-findings",
+        type=int,
+        default=0,
+        metavar="N",
+        help="places of evidence listed in the text (0: all; default: %(default)s)",
+    )
 
     p = command("report", "write the collation of the stored snapshots, without fetching")
     _catalogue_args(p)
@@ -391,9 +423,20 @@ def cmd_diff(args: argparse.Namespace) -> int:
 def cmd_collate(args: argparse.Namespace) -> int:
     from docwitness import pipeline
 
-    reports = pipeline.collate(args.catalogues or None, args.store)
+    reports = pipeline.collate(
+        args.catalogues or None, args.store, all_witnesses=args.all_witnesses
+    )
     _emit(reports, args)
     return _verdict_code(reports, args.fail_on)
+
+
+def cmd_cite(args: argparse.Namespace) -> int:
+    from docwitness import pipeline
+
+    report = pipeline.cite(args.document, args.catalogue, args.store)
+    args.show_formal = False
+    _emit([report], args)
+    return ExitCode.OK
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
@@ -554,6 +597,7 @@ COMMANDS = {
     "verify": cmd_verify,
     "diff": cmd_diff,
     "collate": cmd_collate,
+    "cite": cmd_cite,
     "inspect": cmd_inspect,
     "check": cmd_check,
     "report": cmd_report,

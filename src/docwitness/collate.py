@@ -85,9 +85,7 @@ def assess(
         return replace(report, notes=notes, metadata=metadata)
     own = list(own_checks.findings) + extraction_findings(witness)
     have = {(f.kind, _witness_key(f)) for f in report.findings}
-    joined = {
-        j for f in report.findings if f.kind in ("split", "merge") for j in _witness_key(f)
-    }
+    joined = {j for f in report.findings if f.kind in ("split", "merge") for j in _witness_key(f)}
     cut_at_end = any(f.kind == "truncation" and f.at == "end" for f in report.findings)
     begins_late = any(f.kind == "truncation" and f.at == "start" for f in report.findings)
     extra = [
@@ -307,15 +305,17 @@ def archive_metadata(entry: HistoryEntry | None) -> dict[str, str]:
     return out
 
 
-def collate_document(store: Store, doc: DocumentSpec) -> Report:
+def collate_document(store: Store, doc: DocumentSpec, loaded: list[Loaded] | None = None) -> Report:
     """Every witness's latest snapshot compared with the document's reference.
 
     When the reference is only the most complete copy, and most of the other copies
     turn out unrelated to it, it is the odd one out (an SEO page longer than the
     statement, say): it is set aside and the next most complete copy is the
-    reference, and the report says so.
+    reference, and the report says so. ``loaded`` is the witnesses' latest snapshots
+    when the caller has read them already.
     """
-    loaded = load_latest(store, doc)
+    if loaded is None:
+        loaded = load_latest(store, doc)
     set_aside: frozenset[str] = frozenset()
     while True:
         chosen = choose_reference(doc, loaded, doc.language, set_aside)

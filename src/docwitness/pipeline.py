@@ -250,13 +250,53 @@ def inspect_copy(
     )
 
 
-def collate(catalogues: list[Path] | None = None, store_dir: Path = DEFAULT_STORE) -> list[Report]:
-    """Collate every document of the catalogues from the store, without fetching."""
+def collate(
+    catalogues: list[Path] | None = None,
+    store_dir: Path = DEFAULT_STORE,
+    *,
+    all_witnesses: bool = False,
+) -> list[Report]:
+    """Collate every document of the catalogues from the store, without fetching; with
+    ``all_witnesses``, each report also holds the variant table of every witness and
+    their lineage (``collate --all``)."""
     documents = resolve_catalogues(catalogues)
     store = open_store(store_dir)
     if not store.root.is_dir():
         raise StoreError(f"no store at {store.root} (run docwitness fetch first)")
-    return [collate_document(store, doc) for doc in documents]
+    if not all_witnesses:
+        return [collate_document(store, doc) for doc in documents]
+    return [_collate_all(store, doc) for doc in documents]
+
+
+def _collate_all(store: Store, doc: DocumentSpec, *, cite: bool = False) -> Report:
+    from docwitness.collate import load_latest
+    from docwitness.multi import documents_of, with_all_witnesses
+
+    loaded = load_latest(store, doc)
+    report = collate_document(store, doc, loaded)
+    return with_all_witnesses(report, doc, documents_of(loaded), cite=cite)
+
+
+def cite(
+    document: str, catalogues: list[Path] | None = None, store_dir: Path = DEFAULT_STORE
+) -> Report:
+    """The text to cite of one document, from the store (``docwitness cite``): the
+    official copy's with the others' divergences, or, with no official copy, the best
+    attested by all the copies, with the evidence for every reading."""
+    from docwitness.export import select_documents
+
+    documents = select_documents(resolve_catalogues(catalogues), document)
+    store = open_store(store_dir)
+    if not store.root.is_dir():
+        raise StoreError(f"no store at {store.root} (run docwitness check first)")
+    doc = documents[0]
+    report = _collate_all(store, doc, cite=True)
+    if report.citation is None:
+        raise UsageError(
+            f"nothing to cite for {doc.id}: no copy of it is stored and readable in "
+            f"{store.root} (run docwitness check)"
+        )
+    return replace(report, kind="cite")
 
 
 # --------------------------------------------------------------------------- check
@@ -300,8 +340,12 @@ def check(
     store = open_store(store_dir)
     by_witness = {(r.document, r.witness): r for r in fetched}
     reports = []
+    from docwitness.collate import load_latest
+    from docwitness.multi import documents_of, with_all_witnesses
+
     for doc in documents:
-        report = collate_document(store, doc)
+        loaded = load_latest(store, doc)
+        report = collate_document(store, doc, loaded)
         witnesses = []
         for w in report.witnesses:
             r = by_witness.get((doc.id, w.id))
@@ -323,7 +367,8 @@ def check(
                 alone = report.reference is None or w.id == report.reference.id
                 w = replace(w, findings=findings, verdict=decide(findings, alone=alone))
             witnesses.append(w)
-        reports.append(replace(report, witnesses=tuple(witnesses), kind="check"))
+        checked = replace(report, witnesses=tuple(witnesses), kind="check")
+        reports.append(with_all_witnesses(checked, doc, documents_of(loaded)))
     return CheckResult(fetched, reports)
 
 

@@ -95,6 +95,9 @@ details.dw-formal{margin:.8rem 0}details.dw-formal summary{cursor:pointer;color:
 details.dw-same summary{cursor:pointer;color:var(--muted);font-size:.85rem}
 details.dw-same p,.dw-paras p{margin:.3rem 0;overflow-wrap:anywhere}
 details.dw-same .dw-point{display:inline;margin-right:.4rem}
+.dw-variants ul{list-style:none;margin:0;padding:0}.dw-variants td{vertical-align:top}
+.dw-variants .dw-formal td{color:var(--muted)}.dw-wits{color:var(--muted);font-size:.85rem}
+svg.dw-lineage{display:block;max-width:100%;height:auto;margin:.6rem 0}
 @media print{details.dw-formal>*,details.dw-same>*{display:block}.dw-witness{break-inside:auto}}
 """
 
@@ -388,7 +391,7 @@ def _fold(wi: int, rows: Sequence[AlignedRow], opened: Sequence[str | None], col
     return (
         f'<tr class="dw-fold"><td colspan="{cols}"><details class="dw-same"><summary>'
         f"{len(rows)} paragraphs the same in both copies ({esc(where)})</summary>"
-        f'{"".join(body)}</details></td></tr>'
+        f"{''.join(body)}</details></td></tr>"
     )
 
 
@@ -570,6 +573,8 @@ class HtmlReporter:
     ) -> str:
         # Every finding, whatever ``max_findings`` says: this view has room for all.
         # ``color`` is for terminals; the page is always in colour.
+        from docwitness.report.witnesses import html_section
+
         title = f"docwitness: {report.document_title}"
         witnesses = "".join(
             _witness(report, i, w, show_formal) for i, w in enumerate(report.witnesses)
@@ -583,7 +588,8 @@ class HtmlReporter:
             f"<header><h1>{esc(report.document_title)}</h1>"
             f'<p class="dw-meta">{esc(report.kind)} of <code>{esc(report.document_id)}</code> · '
             f"profile {esc(report.profile)} · {TOOL_NAME} {__version__}</p></header><main>"
-            f"{_reference(report)}<h2>Witnesses</h2>{_summary(report)}{witnesses}"
+            f"{_reference(report)}<h2>Witnesses</h2>{_summary(report)}"
+            f"{html_section(report, show_formal)}{witnesses}"
             "</main></body></html>\n"
         )
 

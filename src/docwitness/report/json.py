@@ -10,7 +10,21 @@ Shape (fields may be added, never renamed)::
                     "sha256", "paragraphs", "counts", "findings": [...],
                     "formal": {"count", "differences"?}, "reason", "captured",
                     "notes", "metadata", "claims"}],
-     "tool": {"name", "version", "profile"}}
+     "tool": {"name", "version", "profile"},
+     "variants"?: {"reference", "official", "witnesses", "excluded", "count",
+                   "substantive", "places": [{"number", "paragraph", "start", "end",
+                   "point", "base", "substantive", "readings": [{"text", "witnesses",
+                   "substantive", "marks", "lacuna"}], "absent", "echo"}]},
+     "lineage"?: {"decided", "witnesses", "edges": [{"source", "target", "relation",
+                  "shared", "places", "evidence", "dated"}], "families", "notes", "dates"},
+     "citation"?: {"official", "basis", "closest", "differences", "text",
+                   "places": [{"place", "paragraph", "start", "end", "point", "text",
+                   "support", "sources", "flags", "others": [{"text", "witnesses"}]}]}}
+
+``variants``, ``lineage`` and ``citation`` are there when the command made them
+(``collate --all``, ``check``, ``cite``): every witness in one table on the
+reference's paragraphs, which copy derives from which with each edge's evidence,
+and the text to cite with the witnesses behind every reading.
 
 A finding carries ``kind``, ``severity``, ``ref`` (0-based over the reference's
 canonical paragraphs, or null), ``ref_excerpt``, ``witness`` (an index or a
@@ -62,9 +76,7 @@ def _finding(f: Finding) -> dict[str, Any]:
         out["count"] = f.count
         out["range"] = {
             "ref": None if run.ref_first is None else [run.ref_first, run.ref_last],
-            "witness": None
-            if run.witness_first is None
-            else [run.witness_first, run.witness_last],
+            "witness": None if run.witness_first is None else [run.witness_first, run.witness_last],
             "points": list(run.points),
         }
     return out
@@ -144,7 +156,23 @@ def to_dict(report: Report, *, show_formal: bool = False) -> dict[str, Any]:
         },
         "witnesses": [_witness(w, show_formal) for w in report.witnesses],
         "tool": {"name": TOOL_NAME, "version": __version__, "profile": report.profile},
+        **_all_witnesses(report),
     }
+
+
+def _all_witnesses(report: Report) -> dict[str, Any]:
+    """The variant table of all witnesses, their lineage and the text to cite, when the
+    report has them (``collate --all``, ``check``, ``cite``)."""
+    from docwitness.report.witnesses import citation_json, lineage_json, table_json
+
+    out: dict[str, Any] = {}
+    if report.table is not None:
+        out["variants"] = table_json(report.table)
+    if report.lineage is not None:
+        out["lineage"] = lineage_json(report.lineage)
+    if report.citation is not None:
+        out["citation"] = citation_json(report.citation)
+    return out
 
 
 @REPORTERS.register("json")

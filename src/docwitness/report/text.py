@@ -196,6 +196,11 @@ def lines(
     Each witness lists its first ``max_findings`` findings (0: all), then how many
     more it has."""
     out: list[list[Piece]] = []
+    if report.kind == "cite" and report.citation is not None:
+        from docwitness.report.witnesses import cite_lines
+
+        rows = cite_lines(report, max_findings)
+        return [[(escape_controls(t), None)] for t in rows]
     title = report.document_title or report.document_id
     out.append([(f"docwitness {report.kind}: {title}", "bold")])
     if report.reference is not None:
@@ -223,6 +228,12 @@ def lines(
             out.append([(f"  {more_findings(left)}", "dim")])
         if show_formal:
             out.extend(_formal(d) for d in w.formal)
+    from docwitness.report.witnesses import text_lines
+
+    out.extend(
+        [(line, "bold" if line and not line.startswith(" ") else None)]
+        for line in text_lines(report, show_formal, max_findings)
+    )
     # Names and texts come from files and pages: none may break a line or drive the terminal.
     return [[(escape_controls(t), style) for t, style in row] for row in out]
 

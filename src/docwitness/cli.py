@@ -197,6 +197,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="places of evidence listed in the text (0: all; default: %(default)s)",
     )
+    p.add_argument(
+        "--indent",
+        type=int,
+        default=None,
+        metavar="N",
+        help="indent JSON by N spaces (default: 2 on standard output, compact in a file)",
+    )
 
     p = command("report", "write the collation of the stored snapshots, without fetching")
     _catalogue_args(p)
@@ -387,11 +394,12 @@ def _emit(reports: list[Report], args: argparse.Namespace) -> None:
     color = args.output is None and sys.stdout.isatty() and args.format == "text"
     if args.max_findings < 0:
         raise UsageError("--max-findings must be 0 (all) or more")
-    if args.indent is not None and args.indent < 0:
+    requested = getattr(args, "indent", None)
+    if requested is not None and requested < 0:
         raise UsageError("--indent must be 0 or more")
     # JSON for a person on the terminal is indented; JSON written to a file for a
     # program is compact (a third of the bytes and of the time to write them).
-    indent = args.indent if args.indent is not None else (None if args.output else 2)
+    indent = requested if requested is not None else (None if args.output else 2)
     text = render_all(
         reports,
         args.format,

@@ -360,6 +360,61 @@ def test_a_payload_that_does_not_match_its_digest_is_a_finding(
     assert by_id(report)["made-reference"]["verdict"] == "complete"
 
 
+def test_a_copy_whose_digest_fails_is_not_chosen_as_the_reference(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Two archive copies of the same text, neither official: the one whose record fails
+    # its digest is listed first, and would otherwise be the "most complete copy".
+    _tampered(tmp_path / "made-tampered.warc.gz", CHANGED.encode(), TEXT.encode())
+    write_warc(tmp_path / "made-clean.warc.gz", [Made(URL, "2017-07-05T06:00:00Z", TEXT.encode())])
+    cat = tmp_path / "made-catalogue.toml"
+    cat.write_text(
+        f'[document]\nid = "{DOC}"\ntitle = "made statement"\nlanguage = "zh"\n\n'
+        + witness("made-tampered", "made-tampered.warc.gz")
+        + "\n\n"
+        + witness("made-clean", "made-clean.warc.gz")
+        + "\n",
+        encoding="utf-8",
+    )
+    store = tmp_path / "store"
+    pipeline.fetch([cat], store)
+    _, report = collate_json(cat, store, capsys)
+    [doc] = report.get("documents", [report])
+    assert doc["reference"]["id"] == "made-clean"
+    ws = by_id(report)
+    assert ws["made-tampered"]["verdict"] == "unreliable"
+    [mismatch] = [f for f in ws["made-tampered"]["findings"] if f["kind"] != "variant"]
+    assert mismatch["kind"] == "evidence-digest-mismatch"
+    assert mismatch["evidence"][0].startswith(
+        "the payload does not match its WARC-Payload-Digest: the record says sha1:"
+    )
+
+
+def test_a_byte_changed_inside_a_record_is_one_finding_naming_both_digests(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_warc(
+        tmp_path / "made-crawl.warc",
+        [Made(URL, "2017-07-05T06:00:00Z", TEXT.encode())],
+        gzipped=False,
+    )
+    raw = (tmp_path / "made-crawl.warc").read_bytes()
+    # The same number of bytes, another word: the record's lengths still hold.
+    (tmp_path / "made-altered.warc").write_bytes(raw.replace("坚决".encode(), "强烈".encode(), 1))
+    cat = catalogue(tmp_path, [witness("made-altered", "made-altered.warc")])
+    store = tmp_path / "store"
+    pipeline.fetch([cat], store)
+    code, report = collate_json(cat, store, capsys)
+    w = by_id(report)["made-altered"]
+    assert code == ExitCode.FINDINGS and w["verdict"] == "unreliable"
+    [mismatch] = [f for f in w["findings"] if f["kind"] == "evidence-digest-mismatch"]
+    said = mismatch["evidence"][0]
+    assert said.startswith("the payload does not match its WARC-Payload-Digest")
+    assert "; nor does the block match its WARC-Block-Digest sha1:" in said
+    assert mismatch["rule"] == "warc-payload-digest"
+    assert [f["witness_text"] for f in w["findings"] if f["kind"] == "variant"] == ["强烈"]
+
+
 def test_sha256_digests_in_hex_are_checked_too(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -240,6 +240,9 @@ def choose_reference(
     ]
     if not available:
         return None
+    # Evidence that is not what it claims (an archive file's digest does not match) is
+    # not chosen when another copy will do; a reference the catalogue names still is.
+    available = [x for x in available if not evidence_findings(x.entry)] or available
     if doc.reference:
         named = next(x for x in loaded if x.spec.id == doc.reference)
         if named.document is not None:
@@ -302,11 +305,11 @@ def evidence_findings(entry: HistoryEntry | None) -> list[Finding]:
         info = page.http.warc_file if page.http is not None else None
         for problem in info.problems if info is not None else ():
             rule = (
-                "warc-payload-digest"
+                "wacz-datapackage-digest"
+                if "datapackage.json" in problem
+                else "warc-payload-digest"
                 if "WARC-Payload-Digest" in problem
                 else "warc-block-digest"
-                if "WARC-Block-Digest" in problem
-                else "wacz-datapackage-digest"
             )
             out.append(
                 Finding(

@@ -340,8 +340,9 @@ class ArchiveFile:
                     said = claimed.get(info.filename)
                     if said is not None and said.lower() != digest:
                         self.member_problems[info.filename] = (
-                            f"{info.filename} in {self.name} has the digest {digest}; "
-                            f"datapackage.json gives {said}",
+                            f"the WARC {info.filename} is not the one datapackage.json names: "
+                            f"its digest is {digest}, datapackage.json gives {said} "
+                            f"({self.name})",
                         )
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error) as exc:
             raise CaptureError(self.name, f"not a readable WACZ (zip): {exc}") from None
@@ -531,22 +532,30 @@ class ArchiveFile:
             raise CaptureError(
                 rec.uri, f"record {rec.record_id} at byte {rec.offset} cannot be read: {exc}"
             ) from None
-        problems = []
-        for said in checker.problems if checker.passed is False else ():
-            text = str(said)
-            if text.startswith("payload digest failed"):
-                claim = rec.payload_digest or ""
-                parsed = _digest_value(claim)
-                actual = f", the payload is {_digest_of(parsed[0], payload)}" if parsed else ""
-                problems.append(
-                    f"record {rec.record_id} ({rec.uri}, {rec.date_text}): "
-                    f"WARC-Payload-Digest says {claim}{actual}"
-                )
-            elif text.startswith("block digest failed"):
-                problems.append(
-                    f"record {rec.record_id} ({rec.uri}, {rec.date_text}): the record's block "
-                    f"does not match its WARC-Block-Digest {text.split()[-1]}"
-                )
+        said = [str(p) for p in checker.problems] if checker.passed is False else []
+        wrong: list[str] = []
+        if any(p.startswith("payload digest failed") for p in said):
+            claim = rec.payload_digest or ""
+            parsed = _digest_value(claim)
+            actual = f", the payload is {_digest_of(parsed[0], payload)}" if parsed else ""
+            wrong.append(
+                f"the payload does not match its WARC-Payload-Digest: the record says "
+                f"{claim}{actual}"
+            )
+        block = next((p for p in said if p.startswith("block digest failed")), None)
+        if block is not None:
+            claim = block.split()[-1]
+            wrong.append(
+                f"the block does not match its WARC-Block-Digest {claim}"
+                if not wrong
+                else f"nor does the block match its WARC-Block-Digest {claim}"
+            )
+        # One problem a record: what does not match, then which record it is.
+        problems = (
+            [f"{'; '.join(wrong)} (record {rec.record_id}, {rec.uri}, {rec.date_text})"]
+            if wrong
+            else []
+        )
         # A record of an uncompressed WARC is kept as a gzip member of its own bytes
         # and the two newlines that end a record.
         member = blob if blob[:2] == b"\x1f\x8b" else gzip.compress(blob + b"\r\n\r\n", mtime=0)
@@ -577,9 +586,9 @@ class ArchiveFile:
                 kept[(rec.member, rec.offset)] = revisit_blob
                 if rec.payload_digest and digest_matches(rec.payload_digest, payload) is False:
                     problems.append(
-                        f"record {rec.record_id} ({rec.uri}, {rec.date_text}): a revisit whose "
-                        f"WARC-Payload-Digest {rec.payload_digest} is not that of the payload "
-                        f"it refers to ({body_rec.record_id})"
+                        f"a revisit's WARC-Payload-Digest {rec.payload_digest} is not that of "
+                        f"the payload it refers to, record {body_rec.record_id} (record "
+                        f"{rec.record_id}, {rec.uri}, {rec.date_text})"
                     )
             request = self.requests.get(rec.record_id)
             if request is not None:

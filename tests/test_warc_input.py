@@ -628,6 +628,13 @@ def test_hostile_files_make_the_witness_unavailable_with_one_reason(
         f"{_shown(good)} holds no response record for http://example.org/nothing"
     )
     assert _fetch_one(tmp_path, "made-missing.warc.gz").reason == "no such file"
+    write_warc(
+        tmp_path / "made-404.warc.gz",
+        [Made(URL, "2017-07-05T06:00:00Z", b"gone", status="404 Not Found")],
+    )
+    assert _fetch_one(tmp_path, "made-404.warc.gz").reason == (
+        f"the record of {URL} in {_shown(tmp_path / 'made-404.warc.gz')} is HTTP 404 Not Found"
+    )
     (tmp_path / "made-dir.warc.gz").mkdir()
     assert _fetch_one(tmp_path, "made-dir.warc.gz").reason == "is a directory, not a file"
     for reason in reasons.values():

@@ -252,6 +252,7 @@ def _cite(report: Report, w: WitnessReport) -> str:
         record = w.metadata.get("warc_record", "")
         file_digest = w.metadata.get("warc_file_sha256", "")
         parts.append(f"From the archive file {named}, {file_digest}, record {record}.")
+        held = ""  # the archive file's row says where it is held
         held_in = (
             f"<dt>Archive file</dt><dd>{esc(named)}<br><code>{esc(file_digest)}</code></dd>"
             f"<dt>WARC record</dt><dd><code>{esc(record)}</code></dd>"

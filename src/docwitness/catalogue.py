@@ -7,10 +7,11 @@ once, with the file and the key of each (bagit's habit): unknown keys,
 duplicate ids, a missing or doubled location, a ``path`` or ``warc`` that
 escapes the catalogue's folder or holds a NUL byte, a URL with a control
 character or a space, a bad role, format or script, a ``warc`` with ``path`` or
-``wayback`` or without ``url``, a ``captured`` that is no time or has no ``warc``. A file nesting arrays or inline tables
-more than :data:`MAX_NESTING` deep is refused before it is parsed, with the key
-and line where it does: no catalogue needs it, and Python's TOML reader would
-exhaust its stack. Names in messages are shown with control characters escaped.
+``wayback`` or without ``url``, a ``captured`` that is no time or has no
+``warc``. A file nesting arrays or inline tables more than :data:`MAX_NESTING`
+deep is refused before it is parsed, with the key and line where it does: no
+catalogue needs it, and Python's TOML reader would exhaust its stack. Names in
+messages are shown with control characters escaped.
 """
 
 from __future__ import annotations

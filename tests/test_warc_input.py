@@ -29,7 +29,7 @@ from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
 import made
-from archive_formats import warcio_check
+from archive_formats import records, warcio_check
 from docwitness import pipeline
 from docwitness.capture import FetchOptions
 from docwitness.catalogue import load_catalogues
@@ -259,7 +259,10 @@ def test_a_redirect_chain_inside_the_file_is_followed(tmp_path: Path) -> None:
     stored = Store(store).get(entry.warc)
     code, said = warcio_check_bytes(tmp_path / "kept.warc.gz", stored)
     assert code == 0, said
-    assert said.count("WARC-Type: response") == 3 or said.count("response") >= 3
+    kept = [(r.type, r.headers.get("WARC-Target-URI")) for r in records(stored)]
+    # After the store's warcinfo, the three responses of the chain (the older capture of
+    # the final URL, never read, is not among them).
+    assert kept == [("warcinfo", None), ("response", old), ("response", mid), ("response", final)]
 
 
 def warcio_check_bytes(path: Path, data: bytes) -> tuple[int, str]:
@@ -620,9 +623,9 @@ def test_hostile_files_make_the_witness_unavailable_with_one_reason(
     assert reasons["made-random.warc.gz"].startswith("not a WARC or WACZ file")
     assert reasons["made-empty.warc.gz"] == "is empty: no WARC records"
     assert reasons["made-zip.wacz"].startswith("not a readable WACZ")
-    assert (
-        "damaged" in reasons["made-garbled.warc.gz"]
-        or "not a WARC" in reasons["made-garbled.warc.gz"]
+    # The zeros fall inside the first response's gzip member, which begins at byte 264.
+    assert reasons["made-garbled.warc.gz"] == (
+        "damaged at byte 264: no WARC record there (warcio: Invalid WARC record)"
     )
     assert _fetch_one(tmp_path, "made-good.warc.gz", "http://example.org/nothing").reason == (
         f"{_shown(good)} holds no response record for http://example.org/nothing"

@@ -156,7 +156,7 @@ def test_media_type_of_a_name_falls_back_on_the_registry(monkeypatch: pytest.Mon
 def test_every_transport_documents_itself() -> None:
     from docwitness.capture.transports import TRANSPORTS
 
-    assert TRANSPORTS.names() == ["file", "http", "wayback"]
+    assert TRANSPORTS.names() == ["file", "http", "warc", "wayback"]
     for name, _ in TRANSPORTS.items():
         assert TRANSPORTS.help(name), name
 
@@ -170,6 +170,11 @@ def test_every_transport_documents_itself() -> None:
         ({"urls": ("https://example.org/a_1.html", "https://example.org/a_2.html")}, "http"),
         ({"url": "https://example.org/a.html", "wayback": "20170705"}, "wayback"),
         ({"wayback": "https://web.archive.org/web/2017/https://example.org/a.html"}, "wayback"),
+        ({"warc": Path("crawl.warc.gz"), "url": "https://example.org/a.html"}, "warc"),
+        (
+            {"warc": Path("c.wacz"), "url": "https://example.org/a.html", "captured": "2017"},
+            "warc",
+        ),
     ],
 )
 def test_exactly_one_transport_serves_each_witness(keys: dict[str, object], served_by: str) -> None:
@@ -187,7 +192,7 @@ def test_a_witness_no_transport_serves_is_unavailable() -> None:
     from docwitness.errors import CaptureError
     from docwitness.model import WitnessSpec
 
-    with pytest.raises(CaptureError, match="no path, url or wayback to capture from"):
+    with pytest.raises(CaptureError, match="no path, url, wayback or warc to capture from"):
         capture_witness(WitnessSpec(id="w", role="mirror"))
 
 

@@ -4,18 +4,21 @@ One TOML file per document: a ``[document]`` table (``id``, ``title``,
 ``language``, optional ``reference``) and one ``[[witness]]`` table per copy.
 Validation is strict and collects every problem in every file before failing
 once, with the file and the key of each (bagit's habit): unknown keys,
-duplicate ids, a missing or doubled location, a ``path`` that escapes the
-catalogue's folder or holds a NUL byte, a URL with a control character or a
-space, a bad role, format or script. A file nesting arrays or inline tables
-more than :data:`MAX_NESTING` deep is refused before it is parsed, with the key
-and line where it does: no catalogue needs it, and Python's TOML reader would
-exhaust its stack. Names in messages are shown with control characters escaped.
+duplicate ids, a missing or doubled location, a ``path`` or ``warc`` that
+escapes the catalogue's folder or holds a NUL byte, a URL with a control
+character or a space, a bad role, format or script, a ``warc`` with ``path`` or
+``wayback`` or without ``url``, a ``captured`` that is no time or has no
+``warc``. A file nesting arrays or inline tables more than :data:`MAX_NESTING`
+deep is refused before it is parsed, with the key and line where it does: no
+catalogue needs it, and Python's TOML reader would exhaust its stack. Names in
+messages are shown with control characters escaped.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +40,37 @@ WITNESS_KEYS = {
     "wayback",
     "next",
     "max_pages",
+    "warc",
+    "captured",
     "note",
 }
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 _NOT_IN_URL = re.compile(r"[\x00-\x20\x7f-\x9f]")
 MAX_NESTING = 32  # arrays and inline tables; a catalogue's values nest two deep at most
+_STAMP = re.compile(r"^\d{4}(?:\d\d){0,5}$")
+TIME_FORMS = "2017-07-05, 2017-07-05T05:42:41Z or 20170705054241"
+
+
+def parse_instant(text: str) -> datetime | None:
+    """A time as a catalogue's ``captured`` or a WARC-Date writes it, in UTC, or None.
+
+    ISO 8601 (a month, a date, or a date and time; with no zone, UTC), or a web archive's
+    timestamp of 4 to 14 digits (``2017``, ``201707`` … ``20170705054241``), its
+    missing parts the start of the period."""
+    value = text.strip()
+    if re.fullmatch(r"\d{4}-\d\d", value):  # a month
+        value += "-01"
+    if _STAMP.match(value):
+        value = value + "0101000000"[len(value) - 4 :]
+        try:
+            return datetime.strptime(value, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+        except ValueError:
+            return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
 def default_catalogues(root: Path | None = None) -> list[Path]:
@@ -123,24 +152,31 @@ def _witness(check: _Checker, raw: Any, n: int, folder: Path) -> WitnessSpec | N
             urls = tuple(value)
             for i, u in enumerate(urls):
                 check.url(u, f"{where}.urls[{i}]")
-    path: Path | None = None
     rel = check.string(raw, "path", where)
-    if rel is not None and "\x00" in rel:
-        check.problem(f"{where}.path", f"{rel!r} holds a NUL byte, which no file name can")
-    elif rel is not None:
-        try:
-            candidate = (folder / rel).resolve()
-        except (OSError, ValueError) as exc:
-            check.problem(f"{where}.path", f"{rel!r} is not a usable path: {exc}")
-        else:
-            if Path(rel).is_absolute() or not candidate.is_relative_to(folder.resolve()):
-                check.problem(f"{where}.path", f"{rel!r} escapes the catalogue's folder {folder}")
-            else:
-                path = candidate
+    path = _inside(check, rel, f"{where}.path", folder)
+    rel_warc = check.string(raw, "warc", where)
+    warc = _inside(check, rel_warc, f"{where}.warc", folder)
     wayback = check.string(raw, "wayback", where)
+    captured = check.string(raw, "captured", where)
+    if captured is not None and parse_instant(captured) is None:
+        check.problem(f"{where}.captured", f"{captured!r} is not a time (give {TIME_FORMS})")
+    if captured is not None and rel_warc is None:
+        check.problem(
+            f"{where}.captured", "picks a record of a WARC or WACZ file: give warc with it"
+        )
+    if rel_warc is not None:
+        for other in ("path", "wayback"):
+            if raw.get(other) is not None:
+                check.problem(
+                    f"{where}.warc", f"give warc or {other}, not both: a witness has one location"
+                )
+        if url is None and not urls:
+            check.problem(
+                f"{where}.warc", "needs url: the WARC-Target-URI of the record to take"
+            )
 
-    if rel is None and not urls and url is None:
-        check.problem(where, "has no location: give one of url, urls or path")
+    if rel is None and rel_warc is None and not urls and url is None:
+        check.problem(where, "has no location: give one of url, urls, path or warc")
     if url is not None and urls:
         check.problem(where, "give url or urls, not both")
     if rel is not None and urls:
@@ -170,7 +206,28 @@ def _witness(check: _Checker, raw: Any, n: int, folder: Path) -> WitnessSpec | N
         wayback=wayback,
         next=check.string(raw, "next", where),
         max_pages=max_pages,
+        warc=warc,
+        captured=captured,
     )
+
+
+def _inside(check: _Checker, rel: str | None, key: str, folder: Path) -> Path | None:
+    """A local file named relative to the catalogue (``path``, ``warc``), resolved; a
+    name that escapes the catalogue's folder or holds a NUL byte is a problem."""
+    if rel is None:
+        return None
+    if "\x00" in rel:
+        check.problem(key, f"{rel!r} holds a NUL byte, which no file name can")
+        return None
+    try:
+        candidate = (folder / rel).resolve()
+    except (OSError, ValueError) as exc:
+        check.problem(key, f"{rel!r} is not a usable path: {exc}")
+        return None
+    if Path(rel).is_absolute() or not candidate.is_relative_to(folder.resolve()):
+        check.problem(key, f"{rel!r} escapes the catalogue's folder {folder}")
+        return None
+    return candidate
 
 
 def _nesting(text: str) -> tuple[str, int] | None:
@@ -318,9 +375,15 @@ def load_catalogues(files: list[Path]) -> list[DocumentSpec]:
 def display_location(spec: WitnessSpec) -> str:
     """Where a witness is read from, as recorded: a local path relative to the working
     folder when it lies inside it (so a committed store names no machine's paths)."""
-    if spec.path is not None:
-        try:
-            return str(spec.path.relative_to(Path.cwd()))
-        except ValueError:
-            return str(spec.path)
+    local = spec.path if spec.path is not None else spec.warc
+    if local is not None:
+        return display_path(local)
     return spec.location
+
+
+def display_path(path: Path) -> str:
+    """A local file's name as recorded: relative to the working folder when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

@@ -238,6 +238,9 @@ def choose_reference(
     ]
     if not available:
         return None
+    # Evidence that is not what it claims (an archive file's digest does not match) is
+    # not chosen when another copy will do; a reference the catalogue names still is.
+    available = [x for x in available if not evidence_findings(x.entry)] or available
     if doc.reference:
         named = next(x for x in loaded if x.spec.id == doc.reference)
         if named.document is not None:
@@ -291,9 +294,54 @@ def gap_findings(document: Document, entry: HistoryEntry | None) -> list[Finding
     return out
 
 
+def evidence_findings(entry: HistoryEntry | None) -> list[Finding]:
+    """An ``evidence-digest-mismatch`` for each digest of the archive file a witness was
+    read from that does not match (a WARC record's payload or block, a WACZ's WARC
+    against its ``datapackage.json``): the evidence is not what it claims to be."""
+    out = []
+    for n, page in enumerate(entry.pages if entry is not None else (), 1):
+        info = page.http.warc_file if page.http is not None else None
+        for problem in info.problems if info is not None else ():
+            rule = (
+                "wacz-datapackage-digest"
+                if "datapackage.json" in problem
+                else "warc-payload-digest"
+                if "WARC-Payload-Digest" in problem
+                else "warc-block-digest"
+            )
+            out.append(
+                Finding(
+                    kind="evidence-digest-mismatch",
+                    severity="substantive",
+                    rule=rule,
+                    evidence=(problem,),
+                    detail={
+                        "file": info.file if info else None,
+                        "file_sha256": info.file_sha256 if info else None,
+                        "member": info.member if info else None,
+                        "record_id": info.record_id if info else None,
+                        "page": n,
+                    },
+                )
+            )
+    return out
+
+
 def archive_metadata(entry: HistoryEntry | None) -> dict[str, str]:
-    """The archive URL and capture time of a witness fetched from a web archive."""
+    """The archive URL and capture time of a witness fetched from a web archive; the
+    file, its digest and the record of a witness read from a WARC or WACZ file."""
     http = entry.pages[0].http if entry is not None and entry.pages else None
+    if http is not None and http.warc_file is not None:
+        info = http.warc_file
+        found = {
+            "warc_file": info.file,
+            "warc_file_sha256": info.file_sha256,
+            "warc_record": info.record_id,
+            "warc_date": info.date,
+        }
+        if info.member:
+            found["warc_member"] = info.member
+        return found
     if http is None or http.archive is None:
         return {}
     archive = http.archive
@@ -402,7 +450,7 @@ def _against(
         if x.spec.origin:
             meta.setdefault("url", x.spec.origin)
         meta.update(archive_metadata(x.entry))
-        gaps = gap_findings(x.document, x.entry)
+        gaps = gap_findings(x.document, x.entry) + evidence_findings(x.entry)
         if gaps:
             findings = r.findings + tuple(gaps)
             r = replace(r, findings=findings, verdict=decide(findings, alone=alone))

@@ -68,12 +68,19 @@ class WitnessSpec:
     wayback: str | None = None
     next: str | None = None
     max_pages: int | None = None
+    # A record of a WARC or WACZ file (``warc``) taken by its URL (``url``/``urls``),
+    # the one nearest ``captured`` when the file holds several.
+    warc: Path | None = None
+    captured: str | None = None
 
     @property
     def location(self) -> str:
-        """Where the copy is read from: the local path if there is one, else the URL."""
+        """Where the copy is read from: the local path (a file, or the WARC or WACZ
+        holding it) if there is one, else the URL."""
         if self.path is not None:
             return str(self.path)
+        if self.warc is not None:
+            return str(self.warc)
         if self.urls:
             return self.urls[0]
         return self.url or ""
@@ -84,6 +91,12 @@ class WitnessSpec:
         if self.urls:
             return self.urls[0]
         return self.url
+
+    @property
+    def local(self) -> bool:
+        """Whether the copy is read from this machine (a file, or a WARC or WACZ file),
+        so ``--offline`` still captures it."""
+        return self.path is not None or self.warc is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,11 +190,73 @@ class ArchiveInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class WarcFileInfo:
+    """Where a copy read from a WARC or WACZ file came from: the file (as named in the
+    catalogue, its sha256 and size), for a WACZ the WARC inside it (``member``, its
+    sha256), the record taken (``record_id``, ``record_type``, its byte ``offset`` in
+    that WARC, its ``WARC-Date`` as written, the ``WARC-Payload-Digest`` it claims),
+    for a revisit the record whose payload it repeats (``refers_to``), every record of
+    the redirect chain in order (``chain``), and each digest that did not match
+    (``problems``: an ``evidence-digest-mismatch`` finding each)."""
+
+    file: str
+    file_sha256: str
+    file_size: int
+    record_id: str
+    record_type: str
+    offset: int
+    date: str
+    payload_digest: str | None = None
+    member: str | None = None
+    member_sha256: str | None = None
+    refers_to: str | None = None
+    chain: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "file_sha256": self.file_sha256,
+            "file_size": self.file_size,
+            "member": self.member,
+            "member_sha256": self.member_sha256,
+            "record_id": self.record_id,
+            "record_type": self.record_type,
+            "offset": self.offset,
+            "date": self.date,
+            "payload_digest": self.payload_digest,
+            "refers_to": self.refers_to,
+            "chain": list(self.chain),
+            "problems": list(self.problems),
+        }
+
+    @classmethod
+    def from_json(cls, obj: object, where: str = "") -> WarcFileInfo:
+        f = Fields(obj, where)
+        return cls(
+            file=f.text("file"),
+            file_sha256=f.digest("file_sha256"),
+            file_size=f.integer("file_size"),
+            member=f.opt_text("member"),
+            member_sha256=f.opt_digest("member_sha256"),
+            record_id=f.text("record_id"),
+            record_type=f.text("record_type"),
+            offset=f.integer("offset"),
+            date=f.text("date"),
+            payload_digest=f.opt_text("payload_digest"),
+            refers_to=f.opt_text("refers_to"),
+            chain=f.texts("chain"),
+            problems=f.texts("problems"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class HttpProvenance:
     """What the HTTP transport recorded about one page: every hop and header, the
     server, times and retries, digests on the wire and decoded, the validators for
-    the next conditional request; ``archive`` for a web archive's copy, ``next_url``
-    when a next page was found from it."""
+    the next conditional request; ``archive`` for a web archive's copy, ``warc_file``
+    for a record read from a WARC or WACZ file (the exchange as that file recorded
+    it), ``next_url`` when a next page was found from it."""
 
     request_url: str
     redirects: tuple[Redirect, ...]
@@ -206,6 +281,7 @@ class HttpProvenance:
     validators: dict[str, str]
     archive: ArchiveInfo | None = None
     next_url: str | None = None
+    warc_file: WarcFileInfo | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -236,6 +312,8 @@ class HttpProvenance:
             out["archive"] = self.archive.to_json()
         if self.next_url is not None:
             out["next_url"] = self.next_url
+        if self.warc_file is not None:
+            out["warc_file"] = self.warc_file.to_json()
         return out
 
     @classmethod
@@ -265,6 +343,7 @@ class HttpProvenance:
             validators=f.text_map("validators"),
             archive=f.opt_one("archive", ArchiveInfo.from_json),
             next_url=f.opt_text("next_url") if f.has("next_url") else None,
+            warc_file=f.opt_one("warc_file", WarcFileInfo.from_json),
         )
 
     def header(self, name: str) -> str | None:
@@ -538,7 +617,9 @@ class Verdict(StrEnum):
     VARIANT = "variant"  # a substantive finding other than a cut
     TRUNCATED = "truncated"  # the copy stops early, or begins late
     UNRELATED = "unrelated"  # too little of it aligns with the reference: another document
-    UNRELIABLE = "unreliable"  # its text layer cannot be trusted; not compared
+    # Its text layer cannot be trusted (not compared), or its evidence is not what it
+    # claims (an archive file's digest does not match; compared all the same).
+    UNRELIABLE = "unreliable"
     UNAVAILABLE = "unavailable"  # it could not be read
     COMPLETE = "complete"  # a copy judged on its own with nothing substantive found
     CHANGED = "changed"  # otherwise in order, but its text changed since its last snapshot

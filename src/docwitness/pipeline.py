@@ -141,11 +141,12 @@ def _fetch_into(
     for doc in documents:
         checks = partial(summary, language=doc.language)  # what each fresh capture says of itself
         previous = {spec.id: store.latest(doc.id, spec.id) for spec in doc.witnesses}
-        wanted = [s for s in doc.witnesses if not (offline and s.path is None)]
+        # A local copy (a file, or a record of a WARC or WACZ file) is read offline too.
+        wanted = [s for s in doc.witnesses if not (offline and not s.local)]
         outcomes: dict[str, list[Capture] | CaptureError] = {
             s.id: CaptureError(s.location, "offline: not fetched")
             for s in doc.witnesses
-            if offline and s.path is None
+            if offline and not s.local
         }
         pages = {wid: entry.pages if entry else None for wid, entry in previous.items()}
         outcomes.update(fetch_many(wanted, pages, options, next_links=next_links))

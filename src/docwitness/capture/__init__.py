@@ -1,4 +1,4 @@
-"""Bytes + provenance; one module per transport (file, http, wayback).
+"""Bytes + provenance; one module per transport (file, http, wayback, warc_input).
 
 Which transport reads a witness is the registry's to say
 (:data:`docwitness.capture.transports.TRANSPORTS`); this module holds what they

@@ -1,9 +1,9 @@
-"""The transports: how the bytes of a witness are read (file, http, wayback).
+"""The transports: how the bytes of a witness are read (file, http, wayback, warc).
 
 Every transport is registered in :data:`TRANSPORTS` under the name it records
 as :attr:`~docwitness.model.Capture.transport`; its docstring's first line is
 its help. A transport says whether it serves a catalogue witness (by the keys
-the witness has: ``path``, ``url``/``urls``, ``wayback``; exactly one serves
+the witness has: ``path``, ``url``/``urls``, ``wayback``, ``warc``; exactly one serves
 each witness) and whether it takes a URL named on the command line. The classes
 here are light: each imports its module, and that module requests, on first
 use, so a run over local copies never imports the network stack.
@@ -55,7 +55,7 @@ def transport_for(spec: WitnessSpec) -> Transport:
         transport = cls()
         if transport.serves(spec):
             return transport
-    raise CaptureError(spec.id, "no path, url or wayback to capture from")
+    raise CaptureError(spec.id, "no path, url, wayback or warc to capture from")
 
 
 def spec_for_url(url: str, options: FetchOptions) -> WitnessSpec:
@@ -143,7 +143,12 @@ class HttpTransport(_Network):
     specificity: int = 0
 
     def serves(self, spec: WitnessSpec) -> bool:
-        return spec.path is None and not spec.wayback and bool(spec.url or spec.urls)
+        return (
+            spec.path is None
+            and spec.warc is None
+            and not spec.wayback
+            and bool(spec.url or spec.urls)
+        )
 
     def spec_for_url(self, url: str, options: FetchOptions) -> WitnessSpec | None:
         if urlsplit(url).scheme not in ("http", "https"):
@@ -212,3 +217,44 @@ class WaybackTransport(_Network):
             return capture_wayback(ref, options, session, before.get(ref.raw_url), slot)
 
         return capture_pages(spec, previous, options, start.original, read, next_links)
+
+
+@TRANSPORTS.register("warc")
+class WarcTransport:
+    """A record of a WARC or WACZ file an archive holds (``warc``, ``url``, ``captured``).
+
+    Its payload is read with the redirects within the file followed and its digests
+    checked (:mod:`docwitness.capture.warc_input`)."""
+
+    specificity: int = 0
+
+    def serves(self, spec: WitnessSpec) -> bool:
+        return spec.warc is not None
+
+    def spec_for_url(self, url: str, options: FetchOptions) -> WitnessSpec | None:
+        return None  # a WARC file is named in a catalogue, with the record's URL
+
+    def capture(
+        self,
+        spec: WitnessSpec,
+        previous: Sequence[PriorPage] | None,
+        options: FetchOptions,
+        session: requests.Session | None,
+        limiter: HostLimiter | None,
+        next_links: NextLinks | None = None,
+    ) -> list[Capture]:
+        from docwitness.capture.warc_input import ArchiveFile
+        from docwitness.catalogue import parse_instant
+
+        if spec.warc is None:
+            raise CaptureError(spec.id, "a WARC witness needs its file (warc)")
+        start = spec.url or (spec.urls[0] if spec.urls else None)
+        if start is None:
+            raise CaptureError(spec.id, "a WARC witness needs the url of the record to take")
+        archive = ArchiveFile(spec.warc, options.max_bytes, options.max_redirects)
+        when = parse_instant(spec.captured) if spec.captured else None
+
+        def read(url: str, before: Mapping[str, PriorPage]) -> Capture:
+            return archive.capture(url, when)
+
+        return capture_pages(spec, previous, options, start, read, next_links)

@@ -50,7 +50,8 @@ def decide(
         return Verdict.UNAVAILABLE
     found: Sequence[Finding] = list(findings)
     kinds = {f.kind for f in found if f.severity == "substantive"}
-    if "unreliable-text" in kinds:
+    if "unreliable-text" in kinds or "evidence-digest-mismatch" in kinds:
+        # A text layer that cannot be read, or evidence that is not what it claims.
         return Verdict.UNRELIABLE
     if "unrelated" in kinds:
         return Verdict.UNRELATED

@@ -246,9 +246,23 @@ def _cite(report: Report, w: WitnessReport) -> str:
         parts.append(f"{w.digests.raw} (raw), {w.digests.canonical} (canonical text).")
     if archive:
         parts.append(f"Archived at {archive}.")
+    warc = w.metadata.get("warc_file")
+    held_in = ""
+    if warc:
+        # A copy read from a WARC or WACZ file: that file, its digest, and the record.
+        member = w.metadata.get("warc_member")
+        named = f"{warc} ({member})" if member else warc
+        record = w.metadata.get("warc_record", "")
+        file_digest = w.metadata.get("warc_file_sha256", "")
+        parts.append(f"From the archive file {named}, {file_digest}, record {record}.")
+        held = ""  # the archive file's row says where it is held
+        held_in = (
+            f"<dt>Archive file</dt><dd>{esc(named)}<br><code>{esc(file_digest)}</code></dd>"
+            f"<dt>WARC record</dt><dd><code>{esc(record)}</code></dd>"
+        )
     return (
         '<section class="dw-cite"><h4>Cite this copy</h4><dl>'
-        f"<dt>URL</dt><dd>{link(url)}</dd>{held}"
+        f"<dt>URL</dt><dd>{link(url)}</dd>{held}{held_in}"
         f"<dt>Captured</dt><dd>{esc(w.captured or '—')}</dd>{_digests_dl(w.digests)}"
         f"<dt>Archive</dt><dd>{link(archive)}</dd></dl>"
         f'<p class="dw-citation">{esc(" ".join(parts))}</p></section>'

@@ -178,13 +178,17 @@ def _put_warc(
         return None
     from docwitness.capture import warc_record
 
+    description = (
+        f"the HTTP exchanges of one capture of witness {spec.id} of document {doc.id}"
+    )
+    source = next((c.http.warc_file for c in captures if c.http and c.http.warc_file), None)
+    if source is not None:  # records read from an archive file, kept byte for byte
+        description = (
+            f"the records of witness {spec.id} of document {doc.id} as read from "
+            f"{source.file} ({source.file_sha256})"
+        )
     info = warc_record.warcinfo(
-        f"{doc.id}-{spec.id}.warc.gz",
-        {
-            "description": f"the HTTP exchanges of one capture of witness {spec.id} "
-            f"of document {doc.id}",
-            "isPartOf": doc.id,
-        },
+        f"{doc.id}-{spec.id}.warc.gz", {"description": description, "isPartOf": doc.id}
     )
     return store.put(info + b"".join(c.warc for c in captures))
 

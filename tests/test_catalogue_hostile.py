@@ -7,6 +7,7 @@ characters, shown escaped in the text report.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,25 @@ def test_escape_controls() -> None:
     assert escape_controls("a\tb\r\n\x00\x7f\x85\u2028\u202e\u2066é中") == (
         "a\\tb\\r\\n\\x00\\x7f\\x85\\u2028\\u202e\\u2066é中"
     )
+
+
+def test_a_huge_value_in_a_message_is_shortened_to_one_readable_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from docwitness.errors import MAX_LINE, shorten
+
+    path = _write(
+        tmp_path,
+        HEAD + _witness(note='"made"').replace('"made-copy"', '"' + "双" * 100_000 + '"', 1),
+    )
+    err = _one_line_exit_2(path, capsys)
+    assert len(err) < MAX_LINE + 100
+    # The id's run of characters keeps its first 150 and last 40; the rest is counted.
+    [cut] = re.findall(r"…\[(\d+) characters\]…", err)
+    assert int(cut) > 99_000
+    assert err.endswith(
+        ").id: use lower-case letters, digits, '.', '_' and '-' (and 1 more problem)"
+    )
+    assert shorten("made " * 10) == "made " * 10  # short text is left alone
+    long = shorten("made " * 1000)
+    assert len(long) < MAX_LINE + 30 and long.startswith("made made") and "characters]…" in long

@@ -59,8 +59,6 @@ def _damaged(folder: Path, good: bytes, name: str, old: bytes, new: bytes) -> Pa
     return path
 
 
-
-
 @pytest.mark.parametrize(("name", "old", "new", "says"), DAMAGE, ids=[d[0] for d in DAMAGE])
 def test_a_damaged_pdf_is_one_line_and_exit_3(
     tmp_path: Path, made_pdf_bytes: bytes, name: str, old: bytes, new: bytes, says: str
@@ -100,3 +98,35 @@ def test_an_undamaged_pdf_has_no_pdfminer_warning(made_pdf_bytes: bytes, tmp_pat
     path = tmp_path / "made-statement.pdf"
     path.write_bytes(made_pdf_bytes)
     assert not [w for w in extract(capture_file(path)).warnings if w.startswith("pdfminer:")]
+
+
+def test_the_ascii85_decoder_reads_what_pdfminers_reads_in_linear_time() -> None:
+    import base64
+    import random
+    import time
+
+    from pdfminer.ascii85 import ascii85decode as pdfminers
+
+    from docwitness.extract.pdf import _ascii85decode
+
+    rng = random.Random(14)
+    ends = [b"", b"~", b"~>", b" ~ > ", b"\n~>\n", b">", b"~~", b" \t"]
+    starts = [b"", b"<~", b" <~ ", b"~", b"\n"]
+    for _ in range(2000):
+        data = rng.choice(starts) + base64.a85encode(rng.randbytes(rng.randrange(40)))
+        data += rng.choice(ends)
+        try:
+            theirs: object = pdfminers(data)
+        except ValueError as exc:
+            theirs = type(exc)
+        try:
+            ours: object = _ascii85decode(data)
+        except ValueError as exc:
+            ours = type(exc)
+        assert ours == theirs, data
+    # A run of 200,000 spaces before the end marker: pdfminer's pattern is tried at
+    # each of them (minutes); one strip from the end is not.
+    stream = base64.a85encode(b"made" * 100) + b" " * 200_000 + b"~>"
+    started = time.monotonic()
+    assert _ascii85decode(stream) == b"made" * 100
+    assert time.monotonic() - started < 1

@@ -24,6 +24,7 @@ from docwitness.errors import (
     StoreCorrupt,
     UsageError,
     escape_controls,
+    shorten,
 )
 from docwitness.model import FAIL_ON, Report
 
@@ -630,7 +631,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DocwitnessError as exc:
         if debug:
             traceback.print_exc()
-        print(f"docwitness: error: {escape_controls(str(exc))}", file=sys.stderr)
+        print(f"docwitness: error: {shorten(escape_controls(str(exc)))}", file=sys.stderr)
         return int(exc.exit_code)
     except KeyboardInterrupt:
         print("docwitness: interrupted", file=sys.stderr)
@@ -641,7 +642,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if debug:
             traceback.print_exc()
         print(
-            f"docwitness: internal error: {type(exc).__name__}: {escape_controls(str(exc))} "
+            f"docwitness: internal error: {type(exc).__name__}: "
+            f"{shorten(escape_controls(str(exc)))} "
             "(run with --debug for the traceback)",
             file=sys.stderr,
         )

@@ -33,6 +33,25 @@ def escape_controls(text: str) -> str:
     return _CONTROL.sub(escape, text)
 
 
+_LONG_RUN = re.compile(r"\S{201,}")
+MAX_LINE = 800
+
+
+def shorten(text: str, limit: int = MAX_LINE) -> str:
+    """``text`` short enough to read on one line: every run of more than 200 characters
+    without a space keeps its first 150 and last 40 with the count left out between
+    them, and what is still longer than ``limit`` keeps its start and end the same
+    way. A message quoting a megabyte-long value stays a message."""
+
+    def cut(s: str, head: int, tail: int) -> str:
+        return f"{s[:head]}…[{len(s) - head - tail} characters]…{s[len(s) - tail:]}"
+
+    text = _LONG_RUN.sub(lambda m: cut(m.group(), 150, 40), text)
+    if len(text) > limit:
+        text = cut(text, limit * 3 // 4, limit // 5)
+    return text
+
+
 class ExitCode(IntEnum):
     """Process exit codes, documented in the README."""
 

@@ -15,6 +15,9 @@ from docwitness.rules import title_like
 # this similarity (rapidfuzz's normalised Indel ratio, 0–100) up.
 SIMILAR_MIN = 60.0
 SIMILAR_CELLS = 1_000_000  # the most (missing × extra) pairs the similarity search scores
+# The most characters × characters it compares (about a second of rapidfuzz): a
+# pair of paragraphs half a megabyte long each would take twenty.
+SIMILAR_CHARS = 10_000_000_000
 
 
 def with_boilerplate(
@@ -91,6 +94,13 @@ def pair_similar(
         limits.append(
             f"alignment: {len(missing)} unmatched reference × {len(extra)} unmatched witness "
             "paragraphs were too many to pair by similarity"
+        )
+        return links, limits
+    chars = sum(len(ref.core(i)) for _, i in missing) * sum(len(wit.core(j)) for _, j in extra)
+    if chars > SIMILAR_CHARS:
+        limits.append(
+            f"alignment: {len(missing)} unmatched reference × {len(extra)} unmatched witness "
+            "paragraphs were too long to pair by similarity"
         )
         return links, limits
     from rapidfuzz import fuzz, process  # imported here: only a copy with leftovers needs it

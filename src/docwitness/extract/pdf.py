@@ -21,6 +21,10 @@ reads goes into the extraction's warnings (``pdfminer: …``), or into the
 reason when the PDF cannot be read; it reaches the log's own handlers (stderr)
 only when debug logging is on.
 
+pdfminer's ASCII85 decoder is replaced by one that decodes the same bytes in
+time linear in the stream (:func:`_ascii85decode`): its own takes time
+quadratic in a run of white space.
+
 Pages are read one at a time and released (pdfminer's object cache is off and
 each page's layout is flushed), so memory stays bounded by one page's objects
 plus the extracted text, whatever the number of pages.
@@ -71,9 +75,36 @@ def _damage(exc: BaseException) -> str:
     return f"{type(cause).__name__}: {text}" if text else type(cause).__name__
 
 
+_WHITE = b" \t\n\r\f\v"
+
+
+def _ascii85decode(data: bytes) -> bytes:
+    """pdfminer's ``ascii85decode``, the same bytes in time linear in the stream.
+
+    pdfminer strips the end marker (``~>`` with white space around it) with an
+    unanchored pattern, ``\\s*~\\s*>?\\s*$``, which is tried at every position of
+    a run of white space: a damaged stream holding 100,000 spaces took 90 s. The
+    same strip is done here from the end, once.
+    """
+    from base64 import a85decode
+
+    from pdfminer.ascii85 import start_re
+
+    data = start_re.sub(b"", data)  # anchored at the start: linear already
+    body = data.rstrip(_WHITE)
+    if body.endswith(b">"):
+        body = body[:-1].rstrip(_WHITE)
+    if body.endswith(b"~"):
+        data = body[:-1].rstrip(_WHITE)
+    return a85decode(data)
+
+
 def _open(capture: Capture) -> Any:
+    import pdfminer.pdftypes
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    pdfminer.pdftypes.ascii85decode = _ascii85decode  # type: ignore[attr-defined]
 
     if b"%%EOF" not in capture.body[-_EOF_WINDOW:]:
         raise ExtractionError(

@@ -69,6 +69,59 @@ def _row(n: int, f: Finding, has_reference: bool) -> str:
     )
 
 
+def _witnesses_section(report: Report, show_formal: bool, max_findings: int) -> list[str]:
+    """The variant table of all witnesses and their lineage, when the report has them."""
+    from docwitness.report.witnesses import RELATIONS, clip, where
+
+    out: list[str] = []
+    table = report.table
+    if table is not None:
+        subst = [p for p in table.places if p.substantive]
+        formal = len(table.places) - len(subst)
+        folded = "" if show_formal or not formal else ", folded: `--show-formal` lists them"
+        out += [
+            "### All witnesses",
+            "",
+            f"{len(table.witnesses)} copies in one table on **{md(table.reference)}**'s "
+            f"paragraphs; {len(table.places)} places where they disagree ({len(subst)} "
+            f"substantive, {formal} formal{folded}).",
+            "",
+        ]
+        out += [f"- left out: {md(wid)} ({md(why)})" for wid, why in table.excluded.items()]
+        if table.excluded:
+            out.append("")
+        shown = list(table.places if show_formal else subst)
+        listed = shown if max_findings <= 0 else shown[:max_findings]
+        if listed:
+            out += ["| # | Kind | Where | Readings |", "|---:|---|---|---|"]
+            for p in listed:
+                readings = "; ".join(
+                    f"{md(clip(r.text))}"
+                    + (f" [{md(', '.join(r.marks))}]" if r.marks else "")
+                    + f" — {md(', '.join(r.witnesses))}"
+                    for r in p.readings
+                )
+                if p.absent:
+                    readings += f"; no text here: {md(', '.join(p.absent))}"
+                kind = "substantive" if p.substantive else "formal"
+                out.append(f"| {p.number} | {kind} | {md(where(p))} | {readings} |")
+            out.append("")
+        if len(listed) < len(shown):
+            out += [md(f"… and {len(shown) - len(listed)} more places (use --format json)"), ""]
+    lineage = report.lineage
+    if lineage is not None:
+        out += ["### Lineage" + ("" if lineage.decided else ": undecided"), ""]
+        for e in lineage.edges:
+            out.append(f"- **{md(e.target)}** {RELATIONS[e.relation]} **{md(e.source)}**")
+            out += [f"  - {md(line)}" for line in e.evidence]
+        out += [f"- {md(note)}" for note in lineage.notes]
+        if lineage.dates:
+            dated = ", ".join(f"{md(w)} {md(d)}" for w, d in lineage.dates.items())
+            out.append(f"- dated claims: {dated}")
+        out.append("")
+    return out
+
+
 @REPORTERS.register("markdown")
 class MarkdownReporter:
     """Markdown: a summary table and the findings, for a pull request or an issue."""
@@ -113,4 +166,5 @@ class MarkdownReporter:
                     for d in w.formal
                 ]
                 out.append("")
+        out += _witnesses_section(report, show_formal, max_findings)
         return "\n".join(out).rstrip() + "\n"

@@ -39,6 +39,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("docwitness.report",),
     ("docwitness.export",),
     ("docwitness.pipeline",),
+    ("docwitness.scale",),
     ("docwitness.cli", "docwitness.__main__"),
 )
 

@@ -490,6 +490,10 @@ def _on_cluster(
             f"--workers and --scheduler need docwitness's 'scale' extra "
             f"(pip install 'docwitness[scale]'): {exc}"
         ) from None
+    if not logging.getLogger().isEnabledFor(logging.DEBUG):
+        # Dask's own news (workers starting, closing) is not the user's: errors only.
+        for name in ("distributed", "dask"):
+            logging.getLogger(name).setLevel(logging.ERROR)
     if not is_remote(where) and scheduler is not None:
         log.info("a local store on a cluster: every worker must see %s", where)
     with ExitStack() as stack:
@@ -505,6 +509,7 @@ def _on_cluster(
                     threads_per_worker=1,
                     processes=True,
                     dashboard_address=None,
+                    host="127.0.0.1",
                     silence_logs=logging.ERROR,
                 )
             )
@@ -525,7 +530,7 @@ def _on_cluster(
                 pure=False,
             )
 
-        first = [submit(doc) for doc, _ in zip(pending, range(window), strict=False)]
+        first = [submit(doc) for _, doc in zip(range(window), pending, strict=False)]
         futures = as_completed(first)
         for future in futures:
             try:

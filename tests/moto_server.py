@@ -39,7 +39,8 @@ def aws_environment(endpoint: str) -> dict[str, str]:
 def moto_server() -> Iterator[str]:
     """Start ``moto_server`` on a free port; its endpoint URL until the block ends."""
     port = free_port()
-    exe = shutil.which("moto_server") or os.path.join(os.path.dirname(sys.executable), "moto_server")
+    beside = os.path.join(os.path.dirname(sys.executable), "moto_server")
+    exe = shutil.which("moto_server") or beside
     proc = subprocess.Popen(
         [exe, "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,

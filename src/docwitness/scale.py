@@ -235,11 +235,16 @@ def render_summary(summary: Summary, format: str) -> str:
 
 class ClusterLimiter(HostLimiter):
     """At most ``per_host`` requests in flight to one host across a whole Dask cluster:
-    a :class:`distributed.Semaphore` per host, held by the scheduler."""
+    a :class:`distributed.Semaphore` per host, held by the scheduler. Made on a worker;
+    its semaphores are bound to that worker's scheduler connection and event loop, so
+    that the threads fetching a document's witnesses can take them (and their leases
+    are kept alive while a slow response is read)."""
 
-    def __init__(self, per_host: int) -> None:
+    def __init__(self, per_host: int, worker: Any) -> None:
         super().__init__(per_host)
         self._semaphores: dict[str, Any] = {}
+        self._scheduler = worker.scheduler
+        self._loop = worker.loop
 
     @contextmanager
     def slot(self, url: str) -> Iterator[None]:
@@ -249,7 +254,12 @@ class ClusterLimiter(HostLimiter):
         with self._lock:
             sem = self._semaphores.get(host)
             if sem is None:
-                sem = Semaphore(max_leases=self._per_host, name=f"docwitness-host:{host}")
+                sem = Semaphore(
+                    max_leases=self._per_host,
+                    name=f"docwitness-host:{host}",
+                    scheduler_rpc=self._scheduler,
+                    loop=self._loop,
+                )
                 self._semaphores[host] = sem
         with sem:
             yield
@@ -332,7 +342,7 @@ def cluster_task(doc: DocumentSpec, location: str, settings: Settings, run: str)
     worker = get_worker()
     limiter = getattr(_STATE, "limiter", None)
     if limiter is None or limiter._per_host != max(1, settings.per_host):
-        limiter = ClusterLimiter(settings.per_host)
+        limiter = ClusterLimiter(settings.per_host, worker)
         _STATE.limiter = limiter
     held = len(worker.data)
     stats = getattr(worker, "_docwitness", None)

@@ -234,7 +234,8 @@ class ObjectStore(Store):
         except OSError as exc:
             raise self._unreachable(exc) from None
         depth = folder.count("/") + 1
-        return sorted({"/".join(k.split("/")[: depth + 1]) for k in keys})
+        found = {"/".join(k.split("/")[: depth + 1]) for k in keys}
+        return sorted(n for n in found if not n.rsplit("/", 1)[-1].startswith("."))
 
     def _named_path(self, name: str) -> Path:
         parts = name.split("/")
@@ -342,12 +343,13 @@ class ObjectStore(Store):
             if head is not None:
                 problems.append(missing_problem(where, head))
             return [], problems
-        problems += self._gaps(where, numbers, 1)
         lines, bad = self._read_entries(document, witness, numbers)
         problems += bad
         if problems:
             return lines, problems
-        return lines, chain_problems(where, lines) + index_problems(where, lines, head)
+        # A hole in the numbers is a problem of its own, and breaks the chain after it.
+        problems += self._gaps(where, numbers, 1)
+        return lines, problems + chain_problems(where, lines) + index_problems(where, lines, head)
 
     def _checked_tail(self, document: str, witness: str) -> list[Line]:
         """The entries from the one the head names onwards (all of them when there is no

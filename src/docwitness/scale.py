@@ -175,6 +175,7 @@ class Summary:
             "witnesses": dict(sorted(self.witnesses.items(), key=lambda kv: _rank(kv[0]))),
             "attention": self.worst_first(),
             "exit": self.exit,
+            **({"workers": self.workers} if self.workers else {}),
         }
 
 

@@ -40,6 +40,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("docwitness.report",),
     ("docwitness.export",),
     ("docwitness.pipeline",),
+    ("docwitness.scale",),
     ("docwitness.cli", "docwitness.__main__"),
 )
 

@@ -82,6 +82,15 @@ def _network_args(p: argparse.ArgumentParser, offline: bool = True) -> None:
         metavar="N",
         help="largest body accepted, compressed or not (default: 50 MB)",
     )
+    if offline:
+        g.add_argument(
+            "--per-host",
+            type=int,
+            default=2,
+            metavar="K",
+            help="requests in flight to one host at most (across every worker of a "
+            "cluster; default: 2)",
+        )
     g.add_argument(
         "--allow-private",
         action="store_true",
@@ -98,10 +107,13 @@ def _network_args(p: argparse.ArgumentParser, offline: bool = True) -> None:
 def _fetch_options(args: argparse.Namespace) -> Any:
     from docwitness.capture import FetchOptions
 
+    per_host = getattr(args, "per_host", 2)
     if args.timeout <= 0 or args.deadline <= 0 or args.retries < 0 or args.max_bytes <= 0:
         raise UsageError(
             "--timeout, --deadline and --max-bytes must be positive, --retries at least 0"
         )
+    if per_host < 1:
+        raise UsageError("--per-host must be 1 or more")
     return FetchOptions(
         read_timeout=args.timeout,
         connect_timeout=min(10.0, args.timeout, args.deadline),
@@ -110,16 +122,23 @@ def _fetch_options(args: argparse.Namespace) -> Any:
         max_bytes=args.max_bytes,
         wayback_base=args.wayback_base,
         allow_private=args.allow_private,
+        per_host=per_host,
     )
+
+
+def _store_location(text: str) -> Path | str:
+    """A local folder as a Path; a URL (``s3://bucket/prefix``) kept as written."""
+    return text if "://" in text else Path(text)
 
 
 def _store_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--store",
-        type=Path,
+        type=_store_location,
         default=Path("snapshots"),
-        metavar="DIR",
-        help="the snapshot store (default: snapshots/)",
+        metavar="DIR_OR_URL",
+        help="the snapshot store: a folder, or an fsspec URL such as s3://bucket/prefix "
+        "(endpoint and credentials from the AWS environment variables; default: snapshots/)",
     )
 
 
@@ -156,6 +175,30 @@ def build_parser() -> argparse.ArgumentParser:
         help="where to write the HTML report (default: STORE/report.html)",
     )
     p.add_argument("--no-html", action="store_true", help="write no HTML report")
+    g = p.add_argument_group("many documents")
+    g.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="check documents in parallel on a local Dask cluster of N worker processes",
+    )
+    g.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="check documents in parallel on the Dask cluster of this scheduler",
+    )
+    g.add_argument(
+        "--resume",
+        action="store_true",
+        help="go on with the latest unfinished run of these catalogues, skipping the "
+        "documents it has done",
+    )
+    g.add_argument(
+        "--summary",
+        choices=("text", "markdown", "json"),
+        metavar="FORMAT",
+        help="print a summary across documents (text, markdown, json) instead of the reports",
+    )
 
     p = command("fetch", "capture every witness of the catalogues into the store")
     _catalogue_args(p)
@@ -287,7 +330,7 @@ def _catalogue_args(p: argparse.ArgumentParser) -> None:
         nargs="*",
         type=Path,
         metavar="CATALOGUE",
-        help="catalogue files (default: sources/*.toml)",
+        help="catalogue files, or folders of them (default: sources/*.toml)",
     )
     _store_arg(p)
 
@@ -398,9 +441,7 @@ def _emit(reports: list[Report], args: argparse.Namespace) -> None:
     requested = getattr(args, "indent", None)
     if requested is not None and requested < 0:
         raise UsageError("--indent must be 0 or more")
-    # JSON for a person on the terminal is indented; JSON written to a file for a
-    # program is compact (a third of the bytes and of the time to write them).
-    indent = requested if requested is not None else (None if args.output else 2)
+    indent = _json_indent(args)
     text = render_all(
         reports,
         args.format,
@@ -469,12 +510,61 @@ def _progress_printer(enabled: bool) -> Callable[[str, str], None] | None:
     return progress
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+def _json_indent(args: argparse.Namespace) -> int | None:
+    # JSON for a person on the terminal is indented; JSON written to a file for a
+    # program is compact (a third of the bytes and of the time to write them).
+    requested: int | None = getattr(args, "indent", None)
+    return requested if requested is not None else (None if args.output else 2)
+
+
+def _check_settings(args: argparse.Namespace) -> Any:
+    from docwitness.scale import Settings
+
+    if args.max_findings < 0:
+        raise UsageError("--max-findings must be 0 (all) or more")
+    if args.indent is not None and args.indent < 0:
+        raise UsageError("--indent must be 0 or more")
+    options = _fetch_options(args)
+    return Settings(
+        options=options,
+        offline=args.offline,
+        format=args.format,
+        show_formal=args.show_formal,
+        max_findings=args.max_findings,
+        indent=_json_indent(args),
+        fail_on=args.fail_on,
+        fail_on_change=args.fail_on_change,
+        per_host=options.per_host,
+    )
+
+
+def _write_summary_step(markdown: str) -> None:
     import os
 
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        try:
+            with open(summary, "a", encoding="utf-8") as fh:
+                fh.write(markdown + "\n")
+        except OSError as exc:
+            raise UsageError(f"cannot write {summary}: {exc.strerror or exc}") from None
+
+
+def _print_or_write(text: str, output: Path | None) -> None:
+    if output is not None:
+        _write_atomic(output, text)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
     from docwitness import pipeline
     from docwitness.report import render_all
+    from docwitness.store.remote import is_remote
 
+    if args.workers is not None or args.scheduler is not None or args.resume:
+        return _check_run(args)
+    settings = _check_settings(args) if args.summary else None
     progress = _progress_printer(sys.stderr.isatty())
     result = pipeline.check(
         args.catalogues or None,
@@ -483,20 +573,140 @@ def cmd_check(args: argparse.Namespace) -> int:
         progress=progress,
         options=_fetch_options(args),
     )
-    _emit(result.reports, args)
-    if not args.no_html:
-        html_path = args.html or args.store / "report.html"
+    changed = args.fail_on_change and bool(result.changed())
+    if settings is not None:
+        from docwitness.scale import Summary, document_summary, render_summary
+
+        summary = Summary()
+        for report in result.reports:
+            summary.add(document_summary(report, settings, _changed(report)))
+        _print_or_write(render_summary(summary, args.summary), args.output)
+    else:
+        _emit(result.reports, args)
+    html_path = args.html or (None if is_remote(args.store) else Path(args.store) / "report.html")
+    if not args.no_html and html_path is not None:
         _write_atomic(html_path, render_all(result.reports, "html"))
         print(f"docwitness: HTML report written to {html_path}", file=sys.stderr)
-    summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if summary:
-        try:
-            with open(summary, "a", encoding="utf-8") as fh:
-                fh.write(render_all(result.reports, "markdown") + "\n")
-        except OSError as exc:
-            raise UsageError(f"cannot write {summary}: {exc.strerror or exc}") from None
-    changed = args.fail_on_change and bool(result.changed())
+    if os_environ_has_summary():
+        _write_summary_step(render_all(result.reports, "markdown"))
     return _verdict_code(result.reports, args.fail_on, changed=changed)
+
+
+def os_environ_has_summary() -> bool:
+    import os
+
+    return bool(os.environ.get("GITHUB_STEP_SUMMARY"))
+
+
+def _changed(report: Report) -> bool:
+    return any(
+        f.kind == "changed" and f.severity == "substantive"
+        for w in report.witnesses
+        for f in w.findings
+    )
+
+
+def _run_progress(total_hint: int) -> tuple[Callable[[int, int, dict[str, Any]], None], Any]:
+    """Progress over documents: a bar on a terminal, else a plain line per document."""
+    if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        bar = Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        task = bar.add_task("documents", total=total_hint)
+
+        def show(done: int, total: int, doc: dict[str, Any]) -> None:
+            bar.update(task, completed=done, total=total, description=doc["document"][:30])
+
+        return show, bar
+
+    def line(done: int, total: int, doc: dict[str, Any]) -> None:
+        sys.stderr.write(f"docwitness: [{done}/{total}] {doc['document']}: {doc['verdict']}\n")
+        sys.stderr.flush()
+
+    return line, contextlib.nullcontext()
+
+
+def _check_run(args: argparse.Namespace) -> int:
+    """check over many documents: on a Dask cluster, or resumable in this process."""
+    from docwitness import pipeline, scale
+
+    if args.workers is not None and args.scheduler is not None:
+        raise UsageError("give --workers or --scheduler, not both")
+    if args.workers is not None and args.workers < 1:
+        raise UsageError("--workers must be 1 or more")
+    if args.html is not None:
+        raise UsageError(
+            "--html is not written by a run over many documents (--workers, --scheduler, "
+            "--resume); docwitness report --format html writes one from the store"
+        )
+    settings = _check_settings(args)
+    documents = pipeline.resolve_catalogues(args.catalogues or None)
+    show, display = _run_progress(len(documents))
+
+    def notice(text: str) -> None:
+        print(f"docwitness: {text}", file=sys.stderr)
+
+    with display:
+        result = scale.run_check(
+            documents,
+            args.store,
+            settings,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            resume=args.resume,
+            progress=show,
+            notice=notice,
+        )
+    if args.summary:
+        _print_or_write(scale.render_summary(result.summary, args.summary), args.output)
+    else:
+        _stream_reports(result, documents, settings, args.output)
+    if os_environ_has_summary():
+        _write_summary_step(scale.render_summary(result.summary, "markdown"))
+    print(
+        f"docwitness: run {result.run}: {result.summary.documents} document(s) "
+        f"({result.summary.resumed} done before)",
+        file=sys.stderr,
+    )
+    return int(result.summary.exit)
+
+
+def _stream_reports(result: Any, documents: list[Any], settings: Any, output: Path | None) -> None:
+    """The reports of a run, read back from the store one at a time: to standard output,
+    or to a file written whole or not at all."""
+    import os
+    import tempfile
+
+    from docwitness.scale import write_output
+
+    if output is None:
+        last = write_output(result, documents, settings, sys.stdout)
+        if last != "\n":
+            sys.stdout.write("\n")
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=output.parent)
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            write_output(result, documents, settings, fh)
+        os.replace(tmp, output)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise
 
 
 def cmd_report(args: argparse.Namespace) -> int:

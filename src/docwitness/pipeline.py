@@ -72,17 +72,38 @@ def load_copy(
     return document_from_captures(captures, name, format, select)
 
 
-def open_store(store_dir: Path) -> Store:
+StoreLocation = Path | str  # a local folder, or a URL (s3://bucket/prefix, file://…)
+
+
+def open_store(store_dir: StoreLocation) -> Store:
+    """The store at a folder or URL: a local :class:`~docwitness.store.Store`, or an
+    :class:`~docwitness.store.remote.ObjectStore` for object storage (``s3://…``)."""
     # Imported here: `diff` and `inspect` never touch the store.
     from docwitness.store import Store
+    from docwitness.store.remote import ObjectStore, is_remote, local_path
 
-    return Store(store_dir)
+    if is_remote(store_dir):
+        return ObjectStore(str(store_dir))
+    return Store(local_path(store_dir))
 
 
 def resolve_catalogues(paths: list[Path] | None) -> list[DocumentSpec]:
+    """The documents of the catalogue files named (a folder stands for its ``*.toml``
+    files, in order), or of ``sources/*.toml``."""
     from docwitness.catalogue import default_catalogues, load_catalogues
 
-    return load_catalogues(list(paths) if paths else default_catalogues())
+    if not paths:
+        return load_catalogues(default_catalogues())
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(path.glob("*.toml"))
+            if not found:
+                raise UsageError(f"no catalogue (*.toml) in the folder {path}")
+            files.extend(found)
+        else:
+            files.append(path)
+    return load_catalogues(files)
 
 
 # --------------------------------------------------------------------------- fetch
@@ -90,7 +111,7 @@ def resolve_catalogues(paths: list[Path] | None) -> list[DocumentSpec]:
 
 def fetch(
     catalogues: list[Path] | None = None,
-    store_dir: Path = DEFAULT_STORE,
+    store_dir: StoreLocation = DEFAULT_STORE,
     *,
     options: Any = None,
     progress: Progress | None = None,
@@ -112,7 +133,7 @@ def fetch(
 
 def fetch_documents(
     documents: list[DocumentSpec],
-    store_dir: Path,
+    store_dir: StoreLocation,
     *,
     options: Any = None,
     progress: Progress | None = None,
@@ -132,6 +153,7 @@ def _fetch_into(
     options: Any,
     progress: Progress | None,
     offline: bool,
+    limiter: Any = None,
 ) -> list[FetchResult]:
     from docwitness.capture import fetch_many
     from docwitness.extract.links import next_links
@@ -149,7 +171,9 @@ def _fetch_into(
             if offline and not s.local
         }
         pages = {wid: entry.pages if entry else None for wid, entry in previous.items()}
-        outcomes.update(fetch_many(wanted, pages, options, next_links=next_links))
+        outcomes.update(
+            fetch_many(wanted, pages, options, next_links=next_links, limiter=limiter)
+        )
         for spec in doc.witnesses:
             result = record_witness(
                 store, doc, spec, outcomes[spec.id], previous[spec.id], checks=checks
@@ -163,18 +187,18 @@ def _fetch_into(
 # --------------------------------------------------------------------------- log and verify
 
 
-def find_history(store_dir: Path, witness: str) -> tuple[str, str, list[HistoryEntry]]:
+def find_history(store_dir: StoreLocation, witness: str) -> tuple[str, str, list[HistoryEntry]]:
     """A witness's history, by ``document/witness`` or by a witness id unique in the store."""
     store = open_store(store_dir)
-    if not store.root.is_dir():
-        raise StoreError(f"no store at {store.root}")
+    if not store.exists():
+        raise StoreError(f"no store at {store.location}")
     # A witness the index lists but whose history is gone is found, and its history
     # read is then a store problem: a deleted history is not "no history".
     names = sorted({(d, w) for d, w, _ in store.histories()} | set(store.indexed()))
     matches = [(d, w) for d, w in names if witness in (w, f"{d}/{w}")]
     if not matches:
         known = ", ".join(f"{d}/{w}" for d, w, _ in store.histories()) or "none"
-        raise UsageError(f"no history for witness {witness!r} in {store.root} (known: {known})")
+        raise UsageError(f"no history for witness {witness!r} in {store.location} (known: {known})")
     if len(matches) > 1:
         raise UsageError(
             f"witness {witness!r} is ambiguous; name it as one of: "
@@ -184,19 +208,19 @@ def find_history(store_dir: Path, witness: str) -> tuple[str, str, list[HistoryE
     return document, wid, store.history(document, wid)
 
 
-def rederive(store_dir: Path = DEFAULT_STORE) -> list[Rederived]:
+def rederive(store_dir: StoreLocation = DEFAULT_STORE) -> list[Rederived]:
     """Re-extract every stored capture with the installed tools (``verify --rederive``)."""
     from docwitness.store import snapshot
 
     return snapshot.rederive(open_store(store_dir))
 
 
-def verify(store_dir: Path = DEFAULT_STORE) -> list[StoreProblem]:
+def verify(store_dir: StoreLocation = DEFAULT_STORE) -> list[StoreProblem]:
     """Every integrity problem in the store (an empty list when all is well)."""
     return open_store(store_dir).verify()
 
 
-def verify_store(store_dir: Path = DEFAULT_STORE, *, repair: bool = False) -> Verification:
+def verify_store(store_dir: StoreLocation = DEFAULT_STORE, *, repair: bool = False) -> Verification:
     """The store's problems and, listed apart, the leftovers of writers that are gone
     (with ``repair``, removed: nothing else is touched)."""
     return open_store(store_dir).verification(repair=repair)
@@ -253,7 +277,7 @@ def inspect_copy(
 
 def collate(
     catalogues: list[Path] | None = None,
-    store_dir: Path = DEFAULT_STORE,
+    store_dir: StoreLocation = DEFAULT_STORE,
     *,
     all_witnesses: bool = False,
 ) -> list[Report]:
@@ -262,8 +286,8 @@ def collate(
     their lineage (``collate --all``)."""
     documents = resolve_catalogues(catalogues)
     store = open_store(store_dir)
-    if not store.root.is_dir():
-        raise StoreError(f"no store at {store.root} (run docwitness fetch first)")
+    if not store.exists():
+        raise StoreError(f"no store at {store.location} (run docwitness fetch first)")
     if not all_witnesses:
         return [collate_document(store, doc) for doc in documents]
     return [_collate_all(store, doc) for doc in documents]
@@ -279,7 +303,9 @@ def _collate_all(store: Store, doc: DocumentSpec, *, cite: bool = False) -> Repo
 
 
 def cite(
-    document: str, catalogues: list[Path] | None = None, store_dir: Path = DEFAULT_STORE
+    document: str,
+    catalogues: list[Path] | None = None,
+    store_dir: StoreLocation = DEFAULT_STORE,
 ) -> Report:
     """The text to cite of one document, from the store (``docwitness cite``): the
     official copy's with the others' divergences, or, with no official copy, the best
@@ -288,14 +314,14 @@ def cite(
 
     documents = select_documents(resolve_catalogues(catalogues), document)
     store = open_store(store_dir)
-    if not store.root.is_dir():
-        raise StoreError(f"no store at {store.root} (run docwitness check first)")
+    if not store.exists():
+        raise StoreError(f"no store at {store.location} (run docwitness check first)")
     doc = documents[0]
     report = _collate_all(store, doc, cite=True)
     if report.citation is None:
         raise UsageError(
             f"nothing to cite for {doc.id}: no copy of it is stored and readable in "
-            f"{store.root} (run docwitness check)"
+            f"{store.location} (run docwitness check)"
         )
     return replace(report, kind="cite")
 
@@ -323,7 +349,7 @@ class CheckResult:
 
 def check(
     catalogues: list[Path] | None = None,
-    store_dir: Path = DEFAULT_STORE,
+    store_dir: StoreLocation = DEFAULT_STORE,
     *,
     offline: bool = False,
     options: Any = None,
@@ -333,44 +359,68 @@ def check(
     collate all witnesses against the reference and run the single-copy checks.
 
     A network witness that cannot be fetched but has a stored snapshot is collated
-    from that snapshot and marked "not refreshed: <reason>"."""
+    from that snapshot and marked "not refreshed: <reason>". Documents are checked
+    one after another (:func:`check_document`); :mod:`docwitness.scale` checks
+    them in parallel on a Dask cluster, with the same results."""
     documents = resolve_catalogues(catalogues)
-    fetched = fetch_documents(
-        documents, store_dir, options=options, progress=progress, offline=offline
-    )
     store = open_store(store_dir)
-    by_witness = {(r.document, r.witness): r for r in fetched}
-    reports = []
+    fetched: list[FetchResult] = []
+    reports: list[Report] = []
+    # The writers' lock is held throughout: leftovers are looked for once, on taking it.
+    with store.writing():
+        store.ensure_writable()
+        for doc in documents:
+            results, report = check_document(
+                store, doc, options=options, progress=progress, offline=offline
+            )
+            fetched.extend(results)
+            reports.append(report)
+    return CheckResult(fetched, reports)
+
+
+def check_document(
+    store: Store,
+    doc: DocumentSpec,
+    *,
+    offline: bool = False,
+    options: Any = None,
+    progress: Progress | None = None,
+    limiter: Any = None,
+) -> tuple[list[FetchResult], Report]:
+    """:func:`check` for one document, into a store the caller holds for writing:
+    its fetch results and its report. ``limiter`` (a
+    :class:`~docwitness.capture.HostLimiter`) bounds the requests in flight to each
+    host; by default, ``options.per_host`` in this process."""
     from docwitness.collate import load_latest
     from docwitness.multi import documents_of, with_all_witnesses
 
-    for doc in documents:
-        loaded = load_latest(store, doc)
-        report = collate_document(store, doc, loaded)
-        witnesses = []
-        for w in report.witnesses:
-            r = by_witness.get((doc.id, w.id))
-            if r is None:
-                witnesses.append(w)
-                continue
-            if not r.ok:
-                if w.verdict == Verdict.UNAVAILABLE:
-                    w = replace(w, reason=r.reason)
-                elif r.status == "incomplete":  # recorded from the pages it has
-                    w = replace(w, notes=(f"incomplete: {r.reason}", *w.notes))
-                else:
-                    w = replace(w, notes=(f"not refreshed: {r.reason}", *w.notes))
-                witnesses.append(w)
-                continue
-            changes = change_findings(store, doc, r)
-            if changes:
-                findings = tuple(changes) + w.findings
-                alone = report.reference is None or w.id == report.reference.id
-                w = replace(w, findings=findings, verdict=decide(findings, alone=alone))
+    fetched = _fetch_into(store, [doc], options, progress, offline, limiter)
+    loaded = load_latest(store, doc)
+    report = collate_document(store, doc, loaded)
+    by_witness = {r.witness: r for r in fetched}
+    witnesses = []
+    for w in report.witnesses:
+        r = by_witness.get(w.id)
+        if r is None:
             witnesses.append(w)
-        checked = replace(report, witnesses=tuple(witnesses), kind="check")
-        reports.append(with_all_witnesses(checked, doc, documents_of(loaded)))
-    return CheckResult(fetched, reports)
+            continue
+        if not r.ok:
+            if w.verdict == Verdict.UNAVAILABLE:
+                w = replace(w, reason=r.reason)
+            elif r.status == "incomplete":  # recorded from the pages it has
+                w = replace(w, notes=(f"incomplete: {r.reason}", *w.notes))
+            else:
+                w = replace(w, notes=(f"not refreshed: {r.reason}", *w.notes))
+            witnesses.append(w)
+            continue
+        changes = change_findings(store, doc, r)
+        if changes:
+            findings = tuple(changes) + w.findings
+            alone = report.reference is None or w.id == report.reference.id
+            w = replace(w, findings=findings, verdict=decide(findings, alone=alone))
+        witnesses.append(w)
+    checked = replace(report, witnesses=tuple(witnesses), kind="check")
+    return fetched, with_all_witnesses(checked, doc, documents_of(loaded))
 
 
 # --------------------------------------------------------------------------- export
@@ -381,7 +431,7 @@ def export(
     output: Path,
     document: str | None = None,
     catalogues: list[Path] | None = None,
-    store_dir: Path = DEFAULT_STORE,
+    store_dir: StoreLocation = DEFAULT_STORE,
     *,
     organization: str | None = None,
 ) -> Exported:
@@ -393,12 +443,16 @@ def export(
         raise UsageError(f"unknown export {kind!r} (known: {', '.join(EXPORTS)})")
     documents = select_documents(resolve_catalogues(catalogues), document)
     store = open_store(store_dir)
-    if not store.root.is_dir():
-        raise StoreError(f"no store at {store.root} (run docwitness check first)")
+    from docwitness.store.remote import ObjectStore
+
+    if isinstance(store, ObjectStore):
+        raise UsageError(f"export reads a local store; {store.location} is on object storage")
+    if not store.exists():
+        raise StoreError(f"no store at {store.location} (run docwitness check first)")
     captured = [d for d in documents if any(store.latest(d.id, w.id) for w in d.witnesses)]
     if not captured:
         names = ", ".join(d.id for d in documents)
-        raise UsageError(f"nothing captured for {names} in {store.root} (run docwitness check)")
+        raise UsageError(f"nothing captured for {names} in {store.location} (run docwitness check)")
     if kind == "warc":
         from docwitness.export import warc_file
 

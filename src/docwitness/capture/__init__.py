@@ -372,6 +372,7 @@ def fetch_many(
     *,
     progress: Callable[[FetchProgress], None] | None = None,
     next_links: NextLinks | None = None,
+    limiter: HostLimiter | None = None,
 ) -> dict[str, list[Capture] | CaptureError]:
     """Capture many witnesses concurrently; one failing never stops the others.
 
@@ -379,7 +380,9 @@ def fetch_many(
     witness's value is its captures or the CaptureError that made it
     unavailable (an :class:`IncompleteCapture` when only some pages failed).
     ``progress`` is called from the calling thread as each witness finishes;
-    ``next_links`` is as for :func:`capture_witness`.
+    ``next_links`` is as for :func:`capture_witness`. ``limiter`` bounds the
+    requests in flight to each host (by default ``options.per_host``, in this process;
+    :mod:`docwitness.scale` hands in one held across a cluster).
     """
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
@@ -387,7 +390,7 @@ def fetch_many(
 
     opts = options or FetchOptions()
     previous_by_id = previous_by_id or {}
-    limiter = HostLimiter(opts.per_host)
+    limiter = limiter if limiter is not None else HostLimiter(opts.per_host)
     local = threading.local()
     sessions: list[requests.Session] = []
     sessions_lock = threading.Lock()

@@ -123,6 +123,27 @@ class Store:
 
     # ------------------------------------------------------------------ paths
     @property
+    def location(self) -> str:
+        """Where the store is, as a user would name it (a folder, or a URL)."""
+        return str(self.root)
+
+    def exists(self) -> bool:
+        """Whether there is a store here at all (a folder, or objects under a prefix)."""
+        return self.root.is_dir()
+
+    def where(self, digest: str) -> str:
+        """Where an object is, for a problem to name."""
+        return str(self.object_path(digest))
+
+    def has_object(self, digest: str) -> bool:
+        """Whether an object of that name is there (not whether it is sound); False for
+        a name that is not a digest."""
+        try:
+            return self.object_path(digest).exists()
+        except StoreError:
+            return False
+
+    @property
     def objects(self) -> Path:
         return self.root / "objects"
 
@@ -321,6 +342,61 @@ class Store:
                     raise StoreError(f"cannot write {target}: {exc.strerror or exc}") from None
         return entry
 
+    # ------------------------------------------------------------------ named files
+    # What a run over many documents keeps (``runs/<run>/…``, see docwitness.scale):
+    # written once under a name, not content-addressed, outside objects/ and witnesses/,
+    # so that verify, export and the history never see them.
+    def _named_path(self, name: str) -> Path:
+        parts = name.split("/")
+        if parts[0] != "runs" or any(p in ("", ".", "..") or p.startswith(".") for p in parts):
+            raise StoreError(f"not a name under runs/: {name!r}")
+        return self.root.joinpath(*parts)
+
+    def put_named(self, name: str, data: bytes) -> bool:
+        """Write ``data`` under ``runs/…`` only if nothing is there (whole, fsynced, and
+        never over another writer's); False when something was."""
+        path = self._named_path(name)
+        with self.writing():
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(prefix=_leftovers.own_prefix(), dir=path.parent)
+                try:
+                    with os.fdopen(fd, "wb") as fh:
+                        fh.write(data)
+                        fh.flush()
+                        os.fsync(fh.fileno())
+                    try:
+                        os.link(tmp, path)  # fails if the name is taken: write-once
+                    except FileExistsError:
+                        return False
+                finally:
+                    with contextlib.suppress(OSError):
+                        os.unlink(tmp)
+                _fsync_dir(path.parent)
+            except OSError as exc:
+                raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from None
+        return True
+
+    def get_named(self, name: str) -> bytes | None:
+        """What is written under ``runs/…``; None when nothing is."""
+        path = self._named_path(name)
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+    def names(self, prefix: str) -> list[str]:
+        """The names written under a folder of ``runs/`` (one level), sorted."""
+        folder = self._named_path(prefix.rstrip("/"))
+        if not folder.is_dir():
+            return []
+        return sorted(
+            f"{prefix.rstrip('/')}/{p.name}" for p in folder.iterdir()
+            if not p.name.startswith(TMP_PREFIX)
+        )
+
     # ------------------------------------------------------------------ reading
     def get(self, digest: str) -> bytes:
         path = self.object_path(digest)
@@ -339,7 +415,7 @@ class Store:
         try:
             return json.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError):
-            path = str(self.object_path(digest))
+            path = self.where(digest)
             raise StoreCorrupt(
                 [StoreProblem(path, "invalid", "a JSON record", f"{len(data)} bytes that are not")]
             ) from None
@@ -348,7 +424,7 @@ class Store:
         """The derived record named ``digest``, checked against its name and read strictly,
         with its paragraphs' texts filled in from the text objects it points at (the
         extracted text may be handed in, read already)."""
-        where = str(self.object_path(digest))
+        where = self.where(digest)
         record = DerivedRecord.from_json(self.get_json(digest), where)
         if record.schema == RECORD_SCHEMA_1:
             return record
@@ -539,15 +615,11 @@ class Store:
             return [StoreProblem(where, "invalid", "a record digest", entry.record)]
         digests = record.sha256
         for page in record.pages:
-            try:
-                present = self.object_path(page).exists()
-            except StoreError:
-                present = False
-            if not present:
+            if not self.has_object(page):
                 problems.append(
                     StoreProblem(where, "missing", page, "raw capture not in the store")
                 )
-        if entry.warc is not None and not self.object_path(entry.warc).exists():
+        if entry.warc is not None and not self.has_object(entry.warc):
             problems.append(StoreProblem(where, "missing", entry.warc, "WARC not in the store"))
         for key, recorded, held in (
             ("raw", digests.raw, entry.raw),

@@ -215,8 +215,8 @@ def rederive(store: Store) -> list[Rederived]:
     derived record would (outline points, removed blocks, tool versions); ``same``
     is about the text alone. A history, record or capture that cannot be read back
     is skipped: it is a store problem, and :meth:`Store.verify` lists it."""
-    if not store.root.is_dir():
-        raise StoreError(f"no store at {store.root}")
+    if not store.exists():
+        raise StoreError(f"no store at {store.location}")
     out: list[Rederived] = []
     seen: set[str] = set()
     for document, witness, _ in store.histories():

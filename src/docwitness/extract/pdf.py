@@ -23,7 +23,12 @@ only when debug logging is on.
 
 pdfminer's ASCII85 decoder is replaced by one that decodes the same bytes in
 time linear in the stream (:func:`_ascii85decode`): its own takes time
-quadratic in a run of white space.
+quadratic in a run of white space. pdfminer's literal strings and pdfplumber's
+de-duplication of characters are likewise replaced by linear ones
+(:mod:`docwitness.extract.pdf_linear`), and a page drawing more than
+``PAGE_CHARS`` characters (100,000), or pages drawing more than ``PDF_CHARS``
+(1,000,000) in all, are not read: the reading stops at the first character past
+the budget and raises :class:`~docwitness.errors.ExtractionError` saying so.
 
 Pages are read one at a time and released (pdfminer's object cache is off and
 each page's layout is flushed), so memory stays bounded by one page's objects
@@ -44,6 +49,14 @@ from docwitness import __version__
 from docwitness.errors import ExtractionError
 from docwitness.extract.pdf_columns import page_lines
 from docwitness.extract.pdf_layout import Line, describe, find_furniture, read_body
+from docwitness.extract.pdf_linear import (
+    PAGE_CHARS,
+    PDF_CHARS,
+    TooManyChars,
+    deduped,
+    install,
+    lay_out,
+)
 from docwitness.model import Capture, Extraction
 
 log = logging.getLogger(__name__)
@@ -105,6 +118,7 @@ def _open(capture: Capture) -> Any:
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     pdfminer.pdftypes.ascii85decode = _ascii85decode  # type: ignore[attr-defined]
+    install()
 
     if b"%%EOF" not in capture.body[-_EOF_WINDOW:]:
         raise ExtractionError(
@@ -228,11 +242,11 @@ def _with_said(reason: str) -> str:
 def _page_lines(page: Any, number: int) -> tuple[list[Line], int, int]:
     """The page's lines (fake bold de-duplicated) in reading order, column by column,
     its glyph count and image count."""
-    deduped = page.dedupe_chars(tolerance=1)
-    glyphs = len(deduped.chars)
+    once = deduped(page, tolerance=1)
+    glyphs = len(once.chars)
     rows = [
         (raw["text"], raw["chars"])
-        for raw in deduped.extract_text_lines(return_chars=True, strip=True)
+        for raw in once.extract_text_lines(return_chars=True, strip=True)
     ]
     lines, _ = page_lines(rows, number, float(page.width), float(page.height))
     rule = _rule_top(page)
@@ -242,7 +256,29 @@ def _page_lines(page: Any, number: int) -> tuple[list[Line], int, int]:
 
 
 class PdfExtractor:
-    """The work of the ``pdf`` format, :class:`docwitness.extract.PdfFormat`."""
+    """The work of the ``pdf`` format, :class:`docwitness.extract.PdfFormat`.
+
+    ``page_chars`` and ``pdf_chars`` are the character budgets of one page and of
+    all pages (:data:`~docwitness.extract.pdf_linear.PAGE_CHARS`,
+    :data:`~docwitness.extract.pdf_linear.PDF_CHARS`)."""
+
+    def __init__(self, page_chars: int = PAGE_CHARS, pdf_chars: int = PDF_CHARS) -> None:
+        self.page_chars = page_chars
+        self.pdf_chars = pdf_chars
+
+    def _draw(self, page: Any, number: int, left: int, source: str) -> int:
+        """Lay the page out within the character budgets; how many characters it drew."""
+        try:
+            return lay_out(page, min(self.page_chars, left))
+        except TooManyChars:
+            if left < self.page_chars:
+                pages = "page 1 draws" if number == 1 else f"pages 1 to {number} draw"
+                what = f"{pages} more than {self.pdf_chars:,} characters"
+                where = "in one PDF"
+            else:
+                what = f"page {number} draws more than {self.page_chars:,} characters"
+                where = "on one page"
+            raise ExtractionError(source, f"{what}: more than docwitness reads {where}") from None
 
     def extract(self, capture: Capture, select: str | None = None) -> Extraction:
         from pdfminer.pdfpage import PDFPage
@@ -251,6 +287,7 @@ class PdfExtractor:
         pdf = _open(capture)
         pages: list[list[Line]] = []
         glyphs = images = 0
+        left = self.pdf_chars  # characters the rest of the pages may draw
         try:
             doctop = 0.0
             # Pages one at a time rather than pdf.pages, which builds (and keeps)
@@ -258,6 +295,7 @@ class PdfExtractor:
             for index, page_obj in enumerate(PDFPage.create_pages(pdf.doc)):
                 page = Page(pdf, page_obj, page_number=index + 1, initial_doctop=doctop)
                 try:
+                    left -= self._draw(page, index + 1, left, capture.source)
                     lines, n_glyphs, n_images = _page_lines(page, index + 1)
                 finally:
                     doctop += float(page.height)

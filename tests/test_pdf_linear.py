@@ -270,8 +270,27 @@ def test_pages_drawing_more_than_docwitness_reads_in_all_are_refused(tmp_path: P
     with pytest.raises(ExtractionError) as refused:
         PdfExtractor(page_chars=400, pdf_chars=1_000).extract(capture)
     assert refused.value.reason == (
-        "pages 1 to 3 draw more than 1,000 characters: more than docwitness reads in one PDF"
+        "pages 1 to 3 draw more than 1,000 characters: more than docwitness reads in one PDF "
+        "(--max-pdf-chars allows more)"
     )
     with pytest.raises(ExtractionError) as refused:
         PdfExtractor(page_chars=399, pdf_chars=1_600).extract(capture)
     assert refused.value.reason.startswith("page 1 draws more than 399 characters")
+
+
+def test_the_run_sets_how_much_a_pdf_may_draw(tmp_path: Path) -> None:
+    # --max-pdf-chars lowers the budget for a run, and raises it for a PDF that needs it.
+    path = tmp_path / "made-drawn-pages.pdf"
+    path.write_bytes(_drawn_pdf([400, 400, 400, 400]))
+    refused = docwitness("inspect", path.name, "--max-pdf-chars", "1000", cwd=tmp_path)
+    assert refused.returncode == ExitCode.INCOMPLETE and refused.stdout == ""
+    assert refused.stderr.endswith(
+        "pages 1 to 3 draw more than 1,000 characters: more than docwitness reads in one PDF "
+        "(--max-pdf-chars allows more)\n"
+    )
+    read = docwitness(
+        "inspect", path.name, "--max-pdf-chars", "1600", "--format", "json", cwd=tmp_path
+    )
+    assert read.returncode in (ExitCode.OK, ExitCode.FINDINGS) and read.stderr == ""
+    bad = docwitness("inspect", path.name, "--max-pdf-chars", "0", cwd=tmp_path)
+    assert bad.returncode == ExitCode.USAGE and "--max-pdf-chars" in bad.stderr

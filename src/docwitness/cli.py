@@ -82,6 +82,14 @@ def _network_args(p: argparse.ArgumentParser, offline: bool = True) -> None:
         metavar="N",
         help="largest body accepted, compressed or not (default: 50 MB)",
     )
+    g.add_argument(
+        "--max-pdf-chars",
+        type=int,
+        default=None,
+        metavar="N",
+        help="most characters a PDF may draw, all pages together, before it is refused "
+        "(default: 5,000,000, about 1,700 dense pages)",
+    )
     if offline:
         g.add_argument(
             "--per-host",
@@ -114,6 +122,9 @@ def _fetch_options(args: argparse.Namespace) -> Any:
         )
     if per_host < 1:
         raise UsageError("--per-host must be 1 or more")
+    max_pdf_chars = getattr(args, "max_pdf_chars", None)
+    if max_pdf_chars is not None and max_pdf_chars < 1:
+        raise UsageError("--max-pdf-chars must be 1 or more")
     return FetchOptions(
         read_timeout=args.timeout,
         connect_timeout=min(10.0, args.timeout, args.deadline),
@@ -123,6 +134,7 @@ def _fetch_options(args: argparse.Namespace) -> Any:
         wayback_base=args.wayback_base,
         allow_private=args.allow_private,
         per_host=per_host,
+        max_pdf_chars=max_pdf_chars,
     )
 
 

@@ -7,6 +7,7 @@ Python. Nothing here prints or exits; problems are exceptions from
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass, replace
 from functools import partial
@@ -69,7 +70,19 @@ def load_copy(
             raise CaptureError(location, "empty path")
         captures = [capture_file(Path(location))]
     name = witness or (location if is_url(location) else Path(location).name)
-    return document_from_captures(captures, name, format, select)
+    with _pdf_budget(options):
+        return document_from_captures(captures, name, format, select)
+
+
+def _pdf_budget(options: Any) -> contextlib.AbstractContextManager[None]:
+    """The run's budget of characters a PDF may draw (``--max-pdf-chars``), for the
+    reading done inside the block."""
+    budget = getattr(options, "max_pdf_chars", None)
+    if budget is None:
+        return contextlib.nullcontext()
+    from docwitness.extract.pdf_linear import pdf_chars
+
+    return pdf_chars(budget)
 
 
 StoreLocation = Path | str  # a local folder, or a URL (s3://bucket/prefix, file://…)
@@ -175,9 +188,10 @@ def _fetch_into(
             fetch_many(wanted, pages, options, next_links=next_links, limiter=limiter)
         )
         for spec in doc.witnesses:
-            result = record_witness(
-                store, doc, spec, outcomes[spec.id], previous[spec.id], checks=checks
-            )
+            with _pdf_budget(options):
+                result = record_witness(
+                    store, doc, spec, outcomes[spec.id], previous[spec.id], checks=checks
+                )
             if progress is not None:
                 progress(spec.id, result.status)
             results.append(result)

@@ -111,9 +111,10 @@ class FetchOptions:
     ``backoff * 2**n`` and a server's Retry-After is honoured, both capped at
     ``max_wait``. ``max_bytes`` bounds the body on the wire and after
     decompression. ``max_pages`` bounds a paginated copy whose catalogue entry
-    sets no ``max_pages``. ``allow_private`` follows redirects from a public
-    address into loopback, private and link-local space, which are otherwise
-    refused.
+    sets no ``max_pages``. ``max_pdf_chars`` bounds the characters a PDF may draw
+    when it is read (None: the extractor's default; ``--max-pdf-chars``).
+    ``allow_private`` follows redirects from a public address into loopback,
+    private and link-local space, which are otherwise refused.
     """
 
     connect_timeout: float = 10.0
@@ -130,6 +131,7 @@ class FetchOptions:
     workers: int = 4
     per_host: int = 2
     allow_private: bool = False
+    max_pdf_chars: int | None = None
 
     @property
     def agent(self) -> str:

@@ -26,9 +26,10 @@ time linear in the stream (:func:`_ascii85decode`): its own takes time
 quadratic in a run of white space. pdfminer's literal strings and pdfplumber's
 de-duplication of characters are likewise replaced by linear ones
 (:mod:`docwitness.extract.pdf_linear`), and a page drawing more than
-``PAGE_CHARS`` characters (100,000), or pages drawing more than ``PDF_CHARS``
-(1,000,000) in all, are not read: the reading stops at the first character past
-the budget and raises :class:`~docwitness.errors.ExtractionError` saying so.
+``PAGE_CHARS`` characters (100,000), or pages drawing more than the run's budget
+in all (5,000,000 unless ``--max-pdf-chars`` says otherwise), are not read: the
+reading stops at the first character past the budget and raises
+:class:`~docwitness.errors.ExtractionError` saying so.
 
 Pages are read one at a time and released (pdfminer's object cache is off and
 each page's layout is flushed), so memory stays bounded by one page's objects
@@ -51,11 +52,11 @@ from docwitness.extract.pdf_columns import page_lines
 from docwitness.extract.pdf_layout import Line, describe, find_furniture, read_body
 from docwitness.extract.pdf_linear import (
     PAGE_CHARS,
-    PDF_CHARS,
     TooManyChars,
     deduped,
     install,
     lay_out,
+    pdf_budget,
 )
 from docwitness.model import Capture, Extraction
 
@@ -262,9 +263,14 @@ class PdfExtractor:
     all pages (:data:`~docwitness.extract.pdf_linear.PAGE_CHARS`,
     :data:`~docwitness.extract.pdf_linear.PDF_CHARS`)."""
 
-    def __init__(self, page_chars: int = PAGE_CHARS, pdf_chars: int = PDF_CHARS) -> None:
+    def __init__(self, page_chars: int = PAGE_CHARS, pdf_chars: int | None = None) -> None:
         self.page_chars = page_chars
-        self.pdf_chars = pdf_chars
+        self._pdf_chars = pdf_chars
+
+    @property
+    def pdf_chars(self) -> int:
+        """The PDF's budget: the one given, else the run's (``--max-pdf-chars``)."""
+        return self._pdf_chars if self._pdf_chars is not None else pdf_budget()
 
     def _draw(self, page: Any, number: int, left: int, source: str) -> int:
         """Lay the page out within the character budgets; how many characters it drew."""
@@ -274,7 +280,7 @@ class PdfExtractor:
             if left < self.page_chars:
                 pages = "page 1 draws" if number == 1 else f"pages 1 to {number} draw"
                 what = f"{pages} more than {self.pdf_chars:,} characters"
-                where = "in one PDF"
+                where = "in one PDF (--max-pdf-chars allows more)"
             else:
                 what = f"page {number} draws more than {self.page_chars:,} characters"
                 where = "on one page"

@@ -27,16 +27,39 @@ checked against the library's own on many random inputs
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from operator import itemgetter
 from typing import Any
 
 # No real page comes near: a dense A4 page in 6-point type draws about 20,000.
 PAGE_CHARS = 100_000
-# About 350 pages of dense text; a PDF that draws more is refused.
-PDF_CHARS = 1_000_000
+# About 1,700 pages of dense text (a minute or so to read); a PDF that draws more is
+# refused unless the run allows more (``--max-pdf-chars``, :func:`pdf_chars`).
+PDF_CHARS = 5_000_000
+
+_PDF_CHARS: contextvars.ContextVar[int] = contextvars.ContextVar("pdf_chars", default=PDF_CHARS)
+
+
+def pdf_budget() -> int:
+    """The characters a PDF may draw in this run (``--max-pdf-chars``)."""
+    return _PDF_CHARS.get()
+
+
+@contextlib.contextmanager
+def pdf_chars(budget: int | None) -> Iterator[None]:
+    """Within the block, a PDF may draw ``budget`` characters (None: the default)."""
+    if budget is None:
+        yield
+        return
+    token = _PDF_CHARS.set(budget)
+    try:
+        yield
+    finally:
+        _PDF_CHARS.reset(token)
 
 
 class TooManyChars(Exception):

@@ -31,14 +31,16 @@ def decode_text(capture: Capture, html: bool = False) -> Decoded:
 
 def join_lines(lines: list[str]) -> str:
     """Join wrapped lines: no space between CJK characters, one space otherwise."""
-    out = ""
+    parts: list[str] = []
     for line in (ln.strip() for ln in lines):
         if not line:
             continue
-        if out and not (_CJK_END.search(out) or _CJK_START.search(line)):
-            out += " "
-        out += line
-    return out
+        # The text so far ends as the line before it ends: its last character is
+        # looked at, not the whole paragraph again (a paragraph of many lines).
+        if parts and not (_CJK_END.search(parts[-1][-1]) or _CJK_START.search(line)):
+            parts.append(" ")
+        parts.append(line)
+    return "".join(parts)
 
 
 def split_paragraphs(text: str) -> list[str]:

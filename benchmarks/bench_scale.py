@@ -13,8 +13,8 @@ of the process (in one process) or of each worker, and the projection to
 100,000 documents × 5 witnesses a day: CPU-hours, and the request rate per host
 that ``--per-host`` allows.
 
-    python benchmarks/bench_scale.py                    # 200 documents × 5 (a few minutes)
-    python benchmarks/bench_scale.py --documents 2000   # the full size (about 20 minutes)
+    python benchmarks/bench_scale.py                    # 2,000 documents × 5 (the full size)
+    python benchmarks/bench_scale.py --documents 200    # a few minutes
     python benchmarks/bench_scale.py --no-s3            # without the moto server
 """
 
@@ -57,7 +57,7 @@ def run(args: list[str], env: dict[str, str] | None = None) -> tuple[float, floa
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--documents", type=int, default=200)
+    parser.add_argument("--documents", type=int, default=2000)
     parser.add_argument("--witnesses", type=int, default=5)
     parser.add_argument("--no-s3", action="store_true", help="skip the run on moto's S3 server")
     parser.add_argument("--per-host", type=int, default=2)

@@ -822,6 +822,9 @@ class Citation:
     differences: int
     basis: str
     left_out: tuple[int, ...] = ()  # the reference's paragraphs of site text, not in the text
+    # Runs of the reference's paragraphs read as one: a paragraph its own checks found
+    # broken at a page end (a split), mended in the text.
+    mended: tuple[tuple[int, ...], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

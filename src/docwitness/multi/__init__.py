@@ -68,5 +68,12 @@ def with_all_witnesses(
             for j in (f.witness if isinstance(f.witness, tuple) else (f.witness,))
             if j is not None
         )
-        citation = best_text(table, lineage, ref_text, site)
+        # A paragraph the reference's own checks found broken at a page end is read
+        # as the one paragraph it is.
+        joins = tuple(
+            tuple(f.witness)
+            for f in (own.findings if own is not None else ())
+            if f.kind == "split" and f.ref is None and isinstance(f.witness, tuple)
+        )
+        citation = best_text(table, lineage, ref_text, site, joins)
     return replace(report, table=table, lineage=lineage, citation=citation)

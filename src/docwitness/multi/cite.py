@@ -39,7 +39,23 @@ def _families(lineage: Lineage) -> dict[str, int]:
     return {w: n for n, fam in enumerate(lineage.families) for w in fam}
 
 
-def official_text(table: VariantTable, reference_text: list[str]) -> Citation:
+def _mend(texts: dict[int, str], joins: tuple[tuple[int, ...], ...]) -> list[str]:
+    """The text's paragraphs, in the reference's order, with each run of ``joins`` (the
+    pieces of a paragraph broken at a page end) read as one paragraph."""
+    follows = {j for run in joins for j in run[1:]}
+    paragraphs: list[str] = []
+    for i in sorted(texts):
+        lines = [line for line in texts[i].split("\n") if line]
+        if i in follows and (i - 1) in texts and paragraphs and lines:
+            paragraphs[-1] += lines[0]
+            lines = lines[1:]
+        paragraphs.extend(lines)
+    return paragraphs
+
+
+def official_text(
+    table: VariantTable, reference_text: list[str], joins: tuple[tuple[int, ...], ...] = ()
+) -> Citation:
     """The official reference's text, and the places where others diverge from it."""
     places = [
         CitedPlace(
@@ -58,7 +74,8 @@ def official_text(table: VariantTable, reference_text: list[str]) -> Citation:
     ]
     return Citation(
         official=True,
-        paragraphs=tuple(reference_text),
+        paragraphs=tuple(_mend(dict(enumerate(reference_text)), joins)),
+        mended=joins,
         places=tuple(places),
         closest=table.reference,
         differences=0,
@@ -117,12 +134,14 @@ def best_text(
     lineage: Lineage,
     reference_text: list[str],
     site: frozenset[int] = frozenset(),
+    joins: tuple[tuple[int, ...], ...] = (),
 ) -> Citation:
     """The best-attested text of the table's witnesses, with its evidence. ``site`` are
     the reference's paragraphs its own checks judged site text (a heading echo, a
-    cut-off marker, a link back): they are left out of the text."""
+    cut-off marker, a link back): they are left out of the text. ``joins`` are runs of
+    its paragraphs that are one paragraph broken at a page end: read as one."""
     if table.official:
-        return official_text(table, reference_text)
+        return official_text(table, reference_text, joins)
     family_of = _families(lineage)
     tops = sources(lineage)
     text: dict[int, list[str]] = defaultdict(list)
@@ -203,9 +222,7 @@ def best_text(
                 ),
             )
         )
-    paragraphs: list[str] = []
-    for i in sorted(text):
-        paragraphs.extend(line for line in "".join(text[i]).split("\n") if line)
+    paragraphs = _mend({i: "".join(parts) for i, parts in text.items()}, joins)
     closest = min(table.witnesses, key=lambda w: (misses[w], table.witnesses.index(w)))
     n_sources = len(lineage.families)
     basis = (
@@ -221,4 +238,5 @@ def best_text(
         differences=misses[closest],
         basis=basis,
         left_out=tuple(sorted(site)),
+        mended=joins,
     )

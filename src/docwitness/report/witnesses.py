@@ -100,6 +100,7 @@ def citation_json(c: Citation) -> dict[str, Any]:
         "closest": c.closest,
         "differences": c.differences,
         "left_out": list(c.left_out),
+        "mended": [list(run) for run in c.mended],
         "text": list(c.paragraphs),
         "places": [
             {
@@ -240,6 +241,11 @@ def cite_lines(report: Report, limit: int = 0) -> list[str]:
     if c.left_out:
         shown = ", ".join(f"¶{i}" for i in c.left_out)
         out.append(f"  left out of the text: {shown}, judged site text in {c.closest or 'it'}")
+    for run in c.mended:
+        out.append(
+            f"  mended: ¶{run[0]}–¶{run[-1]} read as one paragraph, broken at a page end in "
+            f"{c.closest if c.official else report.reference.id if report.reference else 'it'}"
+        )
     if report.lineage is not None and not c.official:
         out += ["", *lineage_lines(report.lineage)]
     w = next((x for x in report.witnesses if x.id == c.closest), None)

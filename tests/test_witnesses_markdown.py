@@ -3,6 +3,7 @@ witnesses and their lineage, with each edge's evidence."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import made_family
@@ -40,3 +41,22 @@ def test_markdown_says_when_the_lineage_is_undecided(tmp_path: Path) -> None:
     report = pipeline.cite("made-family", [catalogue], tmp_path / "store")
     text = render(report, "markdown")
     assert "### Lineage: undecided" in text and "Too thin to decide" in text
+
+
+def test_cite_reads_a_paragraph_broken_at_a_page_end_as_one(tmp_path: Path) -> None:
+    # The bundled preview breaks point 六 at a page end ("…发挥关键作" / "用,推动…"):
+    # the text to cite reads it as the one paragraph it is, and says so.
+    import made
+
+    catalogue = made.ROOT / "sources" / "cn-ru-joint-statement-2017.toml"
+    pipeline.check([catalogue], tmp_path / "store", offline=True)
+    report = pipeline.cite("cn-ru-joint-statement-2017", [catalogue], tmp_path / "store")
+    c = report.citation
+    assert c is not None and c.mended
+    joined = [p for p in c.paragraphs if "发挥关键作用,推动在联合国框架下" in p]
+    assert len(joined) == 1 and joined[0].startswith("六、")
+    assert not any(p.startswith("用,推动") for p in c.paragraphs)
+    text = render(report, "text", max_findings=0)
+    first, last = c.mended[0][0], c.mended[0][-1]
+    assert f"mended: ¶{first}–¶{last} read as one paragraph" in text
+    assert json.loads(render(report, "json"))["citation"]["mended"] == [list(c.mended[0])]

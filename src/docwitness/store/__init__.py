@@ -105,6 +105,26 @@ def document_from_record(
     return record.document(witness, source, extracted_text)
 
 
+def _write_temporary(folder: Path, data: bytes, *, sync: bool = True) -> str:
+    """``data`` in a new temporary file of ``folder``, named as this writer's (so that
+    it is never taken for a leftover while this writer lives), fsynced unless
+    ``sync`` is False (the caller fsyncs it then); its path. Gone again if the write
+    fails."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=_leftovers.own_prefix(), dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return tmp
+
+
 def _fsync_dir(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
@@ -208,13 +228,8 @@ class Store:
             self._atomic_write_locked(path, data)
 
     def _atomic_write_locked(self, path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=_leftovers.own_prefix(), dir=path.parent)
+        tmp = _write_temporary(path.parent, data)
         try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
             os.replace(tmp, path)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -270,11 +285,7 @@ class Store:
         temporaries: list[tuple[str, Path]] = []
         try:
             for path, data in files.items():
-                path.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(prefix=_leftovers.own_prefix(), dir=path.parent)
-                temporaries.append((tmp, path))
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
+                temporaries.append((_write_temporary(path.parent, data, sync=False), path))
 
             def sync_file(tmp: str) -> None:
                 fd = os.open(tmp, os.O_RDONLY)
@@ -358,13 +369,8 @@ class Store:
         path = self._named_path(name)
         with self.writing():
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(prefix=_leftovers.own_prefix(), dir=path.parent)
+                tmp = _write_temporary(path.parent, data)
                 try:
-                    with os.fdopen(fd, "wb") as fh:
-                        fh.write(data)
-                        fh.flush()
-                        os.fsync(fh.fileno())
                     try:
                         os.link(tmp, path)  # fails if the name is taken: write-once
                     except FileExistsError:

@@ -241,3 +241,34 @@ def test_resume_skips_the_documents_a_killed_run_did(server: Server, tmp_path: P
     third = docwitness(*args[3:], timeout=120)
     assert "starting a new one" in third.stderr
     assert len(list((store / "runs").iterdir())) == 2
+
+
+def test_an_existing_cluster_is_used_with_scheduler(catalogues: Path, tmp_path: Path) -> None:
+    # A cluster started apart (as a deployment runs one), named by its address.
+    from distributed import LocalCluster
+
+    one = docwitness(
+        "check", str(catalogues), "--store", str(tmp_path / "a"), "--no-html",
+        "--format", "json", "-o", str(tmp_path / "a.json"),
+    )  # fmt: skip
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster:  # fmt: skip
+        address = cluster.scheduler_address
+        assert address.startswith("tcp://127.0.0.1:")
+        there = docwitness(
+            "check", str(catalogues), "--store", str(tmp_path / "b"), "--scheduler", address,
+            "--format", "json", "-o", str(tmp_path / "b.json"), timeout=180,
+        )  # fmt: skip
+        # The documents ran as tasks of that cluster, one a document.
+        prefixes = [name for name in cluster.scheduler.task_prefixes if "docwitness-check" in name]
+        computed = sum(
+            cluster.scheduler.task_prefixes[name].all_durations.get("compute", 0.0)
+            for name in prefixes
+        )
+    assert one.returncode == there.returncode == 1, there.stderr
+    assert prefixes and computed > 0
+    a = (tmp_path / "a.json").read_text(encoding="utf-8")
+    b = (tmp_path / "b.json").read_text(encoding="utf-8")
+    assert times_out(a) == times_out(b)

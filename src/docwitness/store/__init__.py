@@ -105,6 +105,17 @@ def document_from_record(
     return record.document(witness, source, extracted_text)
 
 
+def _resolved(record: DerivedRecord, where: str, extracted: str, canonical: str) -> DerivedRecord:
+    """A schema 2 record with its paragraphs filled in from its text objects; one whose
+    paragraphs those texts do not bear out is a store problem."""
+    try:
+        return record.resolved(extracted, canonical)
+    except ValueError as exc:
+        raise StoreCorrupt(
+            [StoreProblem(where, "mismatch", "paragraphs in its text objects", str(exc))]
+        ) from None
+
+
 def _write_temporary(folder: Path, data: bytes, *, sync: bool = True) -> str:
     """``data`` in a new temporary file of ``folder``, named as this writer's (so that
     it is never taken for a leftover while this writer lives), fsynced unless
@@ -437,12 +448,7 @@ class Store:
         if extracted_text is None:
             extracted_text = self.get(record.sha256.text).decode("utf-8")
         canonical = self.get(record.sha256.canonical).decode("utf-8")
-        try:
-            return record.resolved(extracted_text, canonical)
-        except ValueError as exc:
-            raise StoreCorrupt(
-                [StoreProblem(where, "mismatch", "paragraphs in its text objects", str(exc))]
-            ) from None
+        return _resolved(record, where, extracted_text, canonical)
 
     def _read_index(self) -> tuple[HistoryIndex, list[StoreProblem]]:
         """The index (empty where there is none yet), and why it cannot be read."""
@@ -611,7 +617,11 @@ class Store:
     def _verify_entry(self, where: str, entry: HistoryEntry) -> list[StoreProblem]:
         problems: list[StoreProblem] = []
         try:
-            record = self.get_record(entry.record)
+            # Read as stored; its paragraphs are filled in below from the text objects,
+            # each read (and re-hashed) once.
+            record = DerivedRecord.from_json(
+                self.get_json(entry.record), self.where(entry.record)
+            )
         except StoreCorrupt as exc:
             return [
                 StoreProblem(where, p.kind, p.expected, f"{p.found} ({p.path})")
@@ -647,6 +657,18 @@ class Store:
                 )
             except StoreError:
                 problems.append(StoreProblem(where, "invalid", f"a {key} digest", digest))
+        if record.schema != RECORD_SCHEMA_1:
+            if len(texts) < 2:
+                return problems  # the paragraphs cannot be read without both texts
+            try:
+                record = _resolved(
+                    record, self.where(entry.record), texts["text"], texts["canonical"]
+                )
+            except StoreCorrupt as exc:
+                return problems + [
+                    StoreProblem(where, p.kind, p.expected, f"{p.found} ({p.path})")
+                    for p in exc.problems
+                ]
         paragraphs = record.paragraphs
         for i, p in enumerate(paragraphs):
             found = sha256_bytes(p.text.encode("utf-8"))

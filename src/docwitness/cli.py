@@ -448,11 +448,6 @@ def _emit(reports: list[Report], args: argparse.Namespace) -> None:
     from docwitness.report import render_all
 
     color = args.output is None and sys.stdout.isatty() and args.format == "text"
-    if args.max_findings < 0:
-        raise UsageError("--max-findings must be 0 (all) or more")
-    requested = getattr(args, "indent", None)
-    if requested is not None and requested < 0:
-        raise UsageError("--indent must be 0 or more")
     indent = _json_indent(args)
     text = render_all(
         reports,
@@ -523,19 +518,22 @@ def _progress_printer(enabled: bool) -> Callable[[str, str], None] | None:
 
 
 def _json_indent(args: argparse.Namespace) -> int | None:
-    # JSON for a person on the terminal is indented; JSON written to a file for a
-    # program is compact (a third of the bytes and of the time to write them).
+    """The JSON indent of a report (with ``--max-findings`` and ``--indent`` checked).
+
+    JSON for a person on the terminal is indented; JSON written to a file for a
+    program is compact (a third of the bytes and of the time to write them)."""
+    if args.max_findings < 0:
+        raise UsageError("--max-findings must be 0 (all) or more")
     requested: int | None = getattr(args, "indent", None)
+    if requested is not None and requested < 0:
+        raise UsageError("--indent must be 0 or more")
     return requested if requested is not None else (None if args.output else 2)
 
 
 def _check_settings(args: argparse.Namespace) -> Any:
     from docwitness.scale import Settings
 
-    if args.max_findings < 0:
-        raise UsageError("--max-findings must be 0 (all) or more")
-    if args.indent is not None and args.indent < 0:
-        raise UsageError("--indent must be 0 or more")
+    indent = _json_indent(args)
     options = _fetch_options(args)
     return Settings(
         options=options,
@@ -543,7 +541,7 @@ def _check_settings(args: argparse.Namespace) -> Any:
         format=args.format,
         show_formal=args.show_formal,
         max_findings=args.max_findings,
-        indent=_json_indent(args),
+        indent=indent,
         fail_on=args.fail_on,
         fail_on_change=args.fail_on_change,
         per_host=options.per_host,

@@ -46,6 +46,34 @@ def test_normalising_any_text_twice_changes_nothing(raw: str) -> None:
     assert normalise_text(once) == once
 
 
+_SPACED = st.text(
+    alphabet=st.sampled_from(
+        list(" a1,.!:[`{~-")
+        + list("中文，。、《」\u3000ア한")
+        + ["𠀀", "\U0003134f", "\U00031350", "\u2fe0"]
+    ),
+    max_size=80,
+)
+
+
+@given(_SPACED)
+def test_spaces_next_to_cjk_go_alike_one_by_one_and_by_the_class(text: str) -> None:
+    # A text of few spaces is read space by space, one of many by the compiled class:
+    # both drop the same spaces.
+    from docwitness import normalise
+
+    text = " ".join(text.split())
+    assert normalise._drop_spaces_next_to_cjk(text) == normalise._space_next_to_cjk().sub("", text)
+
+
+def test_a_text_of_many_spaces_is_read_by_the_class() -> None:
+    from docwitness import normalise
+
+    text = "认为, 1970 年 " * 30 + "in the year"
+    assert text.count(" ") > normalise._FEW_SPACES
+    assert normalise._drop_spaces_next_to_cjk(text.strip()) == "认为,1970年" * 30 + "in the year"
+
+
 def test_profile_is_named_and_versioned() -> None:
     assert PROFILE.id == "canonical/1"
 

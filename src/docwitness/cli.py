@@ -15,7 +15,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from docwitness import __version__
 from docwitness.errors import (
@@ -154,7 +154,41 @@ def _store_arg(p: argparse.ArgumentParser) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _CommandParser(argparse.ArgumentParser):
+    """A command's parser, whose arguments are added when it is first used: a run
+    parses one command, and building the others' arguments (and importing what
+    their help names) would cost every start some milliseconds."""
+
+    def __init__(
+        self,
+        *args: Any,
+        fill: Callable[[argparse.ArgumentParser], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._fill = fill
+
+    def filled(self) -> _CommandParser:
+        fill, self._fill = self._fill, None
+        if fill is not None:
+            fill(self)
+        return self
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        return argparse.ArgumentParser.parse_known_args(self.filled(), args, namespace)
+
+    def format_help(self) -> str:
+        return argparse.ArgumentParser.format_help(self.filled())
+
+    def format_usage(self) -> str:
+        return argparse.ArgumentParser.format_usage(self.filled())
+
+
+def build_parser(lazy: bool = False) -> argparse.ArgumentParser:
+    """The command line's parser; ``lazy``: each command's arguments are added when
+    that command is parsed (the command line's own use), not all at once."""
     common = _common()
     parser = argparse.ArgumentParser(
         prog="docwitness",
@@ -164,12 +198,20 @@ def build_parser() -> argparse.ArgumentParser:
         "paragraph by paragraph.",
     )
     parser.add_argument("--version", action="version", version=f"docwitness {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, parser_class=_CommandParser
+    )
 
-    def command(name: str, helptext: str) -> argparse.ArgumentParser:
-        return sub.add_parser(name, parents=[common], epilog=EPILOG, help=helptext)
+    for name, helptext, fill in _COMMAND_ARGS:
+        p = sub.add_parser(
+            name, parents=[cast(_CommandParser, common)], epilog=EPILOG, help=helptext, fill=fill
+        )
+        if not lazy:
+            p.filled()
+    return parser
 
-    p = command("check", "the main job: fetch, report changes, collate, inspect, write HTML")
+
+def _args_check(p: argparse.ArgumentParser) -> None:
     _catalogue_args(p)
     _network_args(p)
     _report_args(p, default_format="text")
@@ -212,12 +254,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="print a summary across documents (text, markdown, json) instead of the reports",
     )
 
-    p = command("fetch", "capture every witness of the catalogues into the store")
+
+def _args_fetch(p: argparse.ArgumentParser) -> None:
     _catalogue_args(p)
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     _network_args(p)
 
-    p = command("collate", "compare every witness's latest snapshot with the reference")
+
+def _args_collate(p: argparse.ArgumentParser) -> None:
     _catalogue_args(p)
     _report_args(p, default_format="text")
     _fail_on_arg(p)
@@ -229,7 +273,8 @@ def build_parser() -> argparse.ArgumentParser:
         "derives from which",
     )
 
-    p = command("cite", "the text to cite: the official copy's, or the best attested by all")
+
+def _args_cite(p: argparse.ArgumentParser) -> None:
     p.add_argument("document", metavar="DOCUMENT", help="a document id of the catalogues")
     p.add_argument(
         "--catalogue",
@@ -261,29 +306,34 @@ def build_parser() -> argparse.ArgumentParser:
         help="indent JSON by N spaces (default: 2 on standard output, compact in a file)",
     )
 
-    p = command("report", "write the collation of the stored snapshots, without fetching")
+
+def _args_report(p: argparse.ArgumentParser) -> None:
     _catalogue_args(p)
     _report_args(p, default_format="html")
 
-    p = command("diff", "compare two copies directly (A is the reference)")
+
+def _args_diff(p: argparse.ArgumentParser) -> None:
     p.add_argument("a", metavar="A", help="the reference copy: a path or a URL")
     p.add_argument("b", metavar="B", help="the copy to compare: a path or a URL")
     _report_args(p, default_format="text")
     _fail_on_arg(p)
     _network_args(p, offline=False)
 
-    p = command("inspect", "what one copy reveals about itself: is it complete?")
+
+def _args_inspect(p: argparse.ArgumentParser) -> None:
     p.add_argument("copy", metavar="COPY", help="a path or a URL")
     p.add_argument("--language", help="the copy's language (zh, ru, en); guessed if absent")
     _report_args(p, default_format="text")
     _network_args(p, offline=False)
 
-    p = command("log", "a witness's capture history")
+
+def _args_log(p: argparse.ArgumentParser) -> None:
     p.add_argument("witness", metavar="WITNESS", help="a witness id, or DOCUMENT/WITNESS")
     _store_arg(p)
     p.add_argument("--json", action="store_true", help="print the history as JSON lines")
 
-    p = command("verify", "re-hash every stored object and record; exit 4 on any mismatch")
+
+def _args_verify(p: argparse.ArgumentParser) -> None:
     _store_arg(p)
     p.add_argument("--json", action="store_true", help="print the problems as JSON")
     p.add_argument(
@@ -305,9 +355,10 @@ def build_parser() -> argparse.ArgumentParser:
         "store; exit 4 when it is invalid",
     )
 
+
+def _args_export(p: argparse.ArgumentParser) -> None:
     from docwitness.export import EXPORTS
 
-    p = command("export", "write the stored captures as WARC, WACZ, a BagIt bag or TEI")
     p.add_argument(
         "kind",
         metavar="FORMAT",
@@ -333,7 +384,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="the Source-Organization a bag names (bag only)",
     )
-    return parser
+
+
+_COMMAND_ARGS: tuple[tuple[str, str, Callable[[argparse.ArgumentParser], None]], ...] = (
+    ("check", "the main job: fetch, report changes, collate, inspect, write HTML", _args_check),
+    ("fetch", "capture every witness of the catalogues into the store", _args_fetch),
+    ("collate", "compare every witness's latest snapshot with the reference", _args_collate),
+    ("cite", "the text to cite: the official copy's, or the best attested by all", _args_cite),
+    ("report", "write the collation of the stored snapshots, without fetching", _args_report),
+    ("diff", "compare two copies directly (A is the reference)", _args_diff),
+    ("inspect", "what one copy reveals about itself: is it complete?", _args_inspect),
+    ("log", "a witness's capture history", _args_log),
+    ("verify", "re-hash every stored object and record; exit 4 on any mismatch", _args_verify),
+    ("export", "write the stored captures as WARC, WACZ, a BagIt bag or TEI", _args_export),
+)
 
 
 def _catalogue_args(p: argparse.ArgumentParser) -> None:
@@ -836,7 +900,7 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    parser = build_parser()
+    parser = build_parser(lazy=True)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse has printed its one line already

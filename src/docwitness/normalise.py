@@ -61,24 +61,69 @@ _CJK = (
     r"\U00020000-\U0003134f"
 )
 _ASCII_PUNCT = r"!-/:-@\[-`{-~"
+
+
 # A space next to a CJK character, or between a CJK character and ASCII
-# punctuation that stands in for a full-width mark ("认为, 1970" as typed).
-_SPACE_NEXT_TO_CJK = re.compile(
-    rf"(?<=[{_CJK}]) | (?=[{_CJK}])|(?<=[{_CJK}][{_ASCII_PUNCT}]) | (?=[{_ASCII_PUNCT}][{_CJK}])"
+# punctuation that stands in for a full-width mark ("认为, 1970" as typed). The class
+# of CJK ranges takes milliseconds to compile, so it is compiled for the text with
+# many spaces (Latin or Cyrillic script) only; a few spaces are looked at one by one.
+@functools.cache
+def _space_next_to_cjk() -> re.Pattern[str]:
+    return re.compile(
+        rf"(?<=[{_CJK}]) | (?=[{_CJK}])"
+        rf"|(?<=[{_CJK}][{_ASCII_PUNCT}]) | (?=[{_ASCII_PUNCT}][{_CJK}])"
+    )
+
+
+_CJK_RANGES = tuple(
+    (chr(int(lo, 16)), chr(int(hi or lo, 16)))
+    for lo, hi in re.findall(r"\\[uU]([0-9a-f]+)(?:-\\[uU]([0-9a-f]+))?", _CJK)
 )
+_FEW_SPACES = 24
+
+
+def _is_cjk(c: str) -> bool:
+    return any(lo <= c <= hi for lo, hi in _CJK_RANGES)
+
+
+def _is_ascii_punct(c: str) -> bool:
+    return "!" <= c <= "/" or ":" <= c <= "@" or "[" <= c <= "`" or "{" <= c <= "~"
+
+
+def _drop_spaces_next_to_cjk(text: str) -> str:
+    """``text`` (single spaces, stripped) without the spaces next to CJK characters."""
+    if text.count(" ") > _FEW_SPACES:
+        return _space_next_to_cjk().sub("", text)
+    pieces: list[str] = []
+    start, n = 0, len(text)
+    i = text.find(" ")
+    while i >= 0:
+        before, after = text[i - 1] if i else "", text[i + 1] if i + 1 < n else ""
+        if (
+            (before and _is_cjk(before))
+            or (after and _is_cjk(after))
+            or (i >= 2 and _is_ascii_punct(before) and _is_cjk(text[i - 2]))
+            or (i + 2 < n and after and _is_ascii_punct(after) and _is_cjk(text[i + 2]))
+        ):
+            pieces.append(text[start:i])
+            start = i + 1
+        i = text.find(" ", i + 1)
+    pieces.append(text[start:])
+    return "".join(pieces)
+
 _WHITESPACE = re.compile(r"\s+")
 
 
 def to_simplified(text: str) -> str:
     """Traditional → Simplified, phrase by phrase (OpenCC ``t2s``).
 
-    A text holding no character that ``t2s`` could change is returned as it is,
-    without OpenCC (most Simplified paragraphs: it is then not even imported).
+    A text holding nothing that ``t2s`` could change is returned as it is, without
+    OpenCC (most Simplified paragraphs: it is then not even imported).
     """
     if not text or text.isascii():
         return text
     triggers = _t2s_triggers()
-    if triggers is not None and not _may_change(text, *triggers):
+    if triggers is not None and not triggers.may_change(text):
         return text
     return str(_converter("t2s").convert(text))
 
@@ -86,22 +131,50 @@ def to_simplified(text: str) -> str:
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
-def _may_change(text: str, bmp: re.Pattern[str], astral: frozenset[str]) -> bool:
-    # A class of Basic Multilingual Plane characters is a bitmap, searched at C speed
-    # (seven times faster than converting); a class holding characters beyond it is
-    # searched entry by entry, so those few are looked for apart, in the rare text
-    # that has any such character at all.
-    if bmp.search(text) is not None:
-        return True
-    return _ASTRAL.search(text) is not None and not astral.isdisjoint(text)
+class _T2sTriggers:
+    """What can make ``t2s`` change a text (:mod:`docwitness._t2s_starts`): a character
+    that changes alone, or one of a few phrases whose characters do not.
+
+    Looking a text's characters up in a set costs nothing to set up; a class of Basic
+    Multilingual Plane characters is a bitmap, searched ten times faster, but takes
+    milliseconds to compile. So the set serves until some 100,000 characters have
+    been read (a statement), and the class after that (a long copy)."""
+
+    _SWITCH = 100_000
+
+    def __init__(self, alone: str, phrases: dict[str, tuple[str, ...]]) -> None:
+        self.alone = frozenset(alone)
+        self.phrases = phrases  # a character → the changing phrases it stands in
+        self.starts = self.alone | self.phrases.keys()
+        self._read = 0
+        self._bmp: re.Pattern[str] | None = None
+        self._astral = frozenset(c for c in self.starts if ord(c) >= 0x10000)
+
+    def may_change(self, text: str) -> bool:
+        if self._bmp is None:
+            self._read += len(text)
+            if self._read > self._SWITCH:
+                bmp = "".join(sorted(c for c in self.starts if ord(c) < 0x10000))
+                self._bmp = re.compile("[" + re.escape(bmp) + "]")
+        if (
+            self._bmp is not None
+            and self._bmp.search(text) is None
+            and (_ASTRAL.search(text) is None or self._astral.isdisjoint(text))
+        ):
+            return False
+        hits = self.starts.intersection(text)
+        if not hits:
+            return False
+        if not self.alone.isdisjoint(hits):
+            return True
+        return any(p in text for c in hits for p in self.phrases[c])
 
 
 @functools.cache
-def _t2s_triggers() -> tuple[re.Pattern[str], frozenset[str]] | None:
-    """The characters whose presence can make ``t2s`` change a text (those of the
-    Basic Multilingual Plane as a class, the others as a set); None
-    when the installed OpenCC's dictionaries are not those the table was made from
-    (then every text is converted)."""
+def _t2s_triggers() -> _T2sTriggers | None:
+    """What can make ``t2s`` change a text; None when the installed OpenCC's
+    dictionaries are not those the table was made from (then every text is
+    converted)."""
     import hashlib
     import importlib.util
     from pathlib import Path
@@ -120,9 +193,7 @@ def _t2s_triggers() -> tuple[re.Pattern[str], frozenset[str]] | None:
         return None
     if h.hexdigest() != table.DICTIONARIES:
         return None
-    bmp = "".join(c for c in table.STARTS if ord(c) < 0x10000)
-    astral = frozenset(c for c in table.STARTS if ord(c) >= 0x10000)
-    return re.compile("[" + re.escape(bmp) + "]"), astral
+    return _T2sTriggers(table.ALONE, table.PHRASES)
 
 
 # Conversions between the scripts, with the Taiwan and Hong Kong tables: plain t2s
@@ -227,7 +298,7 @@ def _spaces(text: str) -> str:
     if "  " in text or not text.isprintable():
         text = _WHITESPACE.sub(" ", text)
     text = text.strip()
-    return _SPACE_NEXT_TO_CJK.sub("", text) if " " in text else text
+    return _drop_spaces_next_to_cjk(text) if " " in text else text
 
 
 def canonical_paragraphs(blocks: tuple[Block, ...] | list[Block]) -> tuple[Paragraph, ...]:

@@ -19,6 +19,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from docwitness.lazy_re import LazyPattern, lazy
 from docwitness.outline import parse_marker
 
 # --------------------------------------------------------------------------- languages
@@ -42,7 +43,7 @@ class LanguageRules:
     sentence_end: str
     closers: str
     top_styles: tuple[str, ...]
-    letters: re.Pattern[str]
+    letters: LazyPattern
     join: str
     tail_unit: str  # "chars" | "words"
     tail: int
@@ -60,7 +61,7 @@ LANGUAGES: dict[str, LanguageRules] = {
         sentence_end="。｡" + _WESTERN_END,
         closers=_CLOSERS,
         top_styles=("cn", "arabic", "roman"),
-        letters=re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]"),
+        letters=lazy(r"[\u3400-\u4dbf\u4e00-\u9fff]"),
         join="",
         tail_unit="chars",
         tail=14,
@@ -71,7 +72,7 @@ LANGUAGES: dict[str, LanguageRules] = {
         sentence_end=_WESTERN_END,
         closers=_CLOSERS,
         top_styles=("roman", "arabic"),
-        letters=re.compile(r"[а-яё]", re.IGNORECASE),
+        letters=lazy(r"[а-яё]", re.IGNORECASE),
         join=" ",
         tail_unit="words",
         tail=6,
@@ -82,7 +83,7 @@ LANGUAGES: dict[str, LanguageRules] = {
         sentence_end=_WESTERN_END,
         closers=_CLOSERS,
         top_styles=("roman", "arabic"),
-        letters=re.compile(r"[a-z]", re.IGNORECASE),
+        letters=lazy(r"[a-z]", re.IGNORECASE),
         join=" ",
         tail_unit="words",
         tail=6,
@@ -146,7 +147,7 @@ def head_words(text: str, rules: LanguageRules) -> str:
 # A paragraph this short with no sentence punctuation inside reads as a title or
 # a heading, not as prose that a page break could have cut.
 TITLE_MAX = 200
-_INNER_PUNCT = re.compile(r"[。,;:!?、.，]")
+_INNER_PUNCT = lazy(r"[。,;:!?、.，]")
 
 
 def title_like(text: str) -> bool:
@@ -185,19 +186,19 @@ def short_form(text: str) -> str:
 # (rule name, language it was seen in, pattern). A paragraph of the copy that
 # matches is the site's, not the document's; after the body it is evidence that
 # the copy was cut. Searched case-insensitively.
-CUT_OFF_MARKERS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
-    ("preview-ended", "zh", re.compile(r"预览已结束|试读结束|预览结束")),
-    ("read-full-text", "zh", re.compile(r"点击查看全文|阅读全文|展开全文|查看全文|全文阅读")),
-    ("to-be-continued", "zh", re.compile(r"未完待续|[(（\[【](?:未完|待续|未完待续)[)）\]】]")),
-    ("next-page", "zh", re.compile(r"下一页")),
-    ("read-more", "en", re.compile(r"\bread more\b|\bcontinue reading\b|\bshow more\b", re.I)),
-    ("to-be-continued", "en", re.compile(r"\bto be continued\b", re.I)),
-    ("next-page", "en", re.compile(r"^next page\b|\bnext page ?(?:>|»|\")", re.I)),
-    ("read-more", "ru", re.compile(r"читать далее|читать полностью|показать полностью", re.I)),
-    ("to-be-continued", "ru", re.compile(r"продолжение следует", re.I)),
-    ("next-page", "ru", re.compile(r"следующая страница", re.I)),
+CUT_OFF_MARKERS: tuple[tuple[str, str, LazyPattern], ...] = (
+    ("preview-ended", "zh", lazy(r"预览已结束|试读结束|预览结束")),
+    ("read-full-text", "zh", lazy(r"点击查看全文|阅读全文|展开全文|查看全文|全文阅读")),
+    ("to-be-continued", "zh", lazy(r"未完待续|[(（\[【](?:未完|待续|未完待续)[)）\]】]")),
+    ("next-page", "zh", lazy(r"下一页")),
+    ("read-more", "en", lazy(r"\bread more\b|\bcontinue reading\b|\bshow more\b", re.I)),
+    ("to-be-continued", "en", lazy(r"\bto be continued\b", re.I)),
+    ("next-page", "en", lazy(r"^next page\b|\bnext page ?(?:>|»|\")", re.I)),
+    ("read-more", "ru", lazy(r"читать далее|читать полностью|показать полностью", re.I)),
+    ("to-be-continued", "ru", lazy(r"продолжение следует", re.I)),
+    ("next-page", "ru", lazy(r"следующая страница", re.I)),
     # A paragraph that is nothing but an ellipsis stands where text was left out.
-    ("trailing-ellipsis", "*", re.compile(r"^(?:…|\.|\s)+$")),
+    ("trailing-ellipsis", "*", lazy(r"^(?:…|\.|\s)+$")),
 )
 # Markers sit in short lines; a long paragraph that happens to say "阅读全文" is text,
 # and so is a line whose marker follows more than a few words (the document's last
@@ -207,7 +208,7 @@ CUT_OFF_LEAD = 16
 
 # The body itself ending in a run of ellipsis points ("……", "...") marks text left
 # out; a single "…" may close a sentence.
-TRAILING_ELLIPSIS = re.compile(r"(?:…{2,}|\.{3,}|…\.+|\.+…)$")
+TRAILING_ELLIPSIS = lazy(r"(?:…{2,}|\.{3,}|…\.+|\.+…)$")
 
 
 def cut_off_marker(text: str) -> tuple[str, str] | None:
@@ -243,13 +244,13 @@ def glued_cut_off_marker(text: str, window: int = 16) -> tuple[str, str, int] | 
 # (rule name, pattern, longest paragraph it applies to). The first row that
 # matches names the rule; the length guard keeps a sentence of the document that
 # mentions "版权" or a URL from being taken for chrome.
-BOILERPLATE: tuple[tuple[str, re.Pattern[str], int], ...] = (
+BOILERPLATE: tuple[tuple[str, LazyPattern, int], ...] = (
     # The aggregator's echo of the title: "# 中华人民共和国…联合声明（全文）".
-    ("heading-echo", re.compile(r"\((?:全文|full text|полный текст)\)$", re.I), 150),
-    ("link-back", re.compile(r"^(?:[^\s:]{1,10}[:])?\s?\S*https?://\S+$"), 400),
+    ("heading-echo", lazy(r"\((?:全文|full text|полный текст)\)$", re.I), 150),
+    ("link-back", lazy(r"^(?:[^\s:]{1,10}[:])?\s?\S*https?://\S+$"), 400),
     (
         "date-line",
-        re.compile(
+        lazy(
             r"^(?:\d{4}-\d{1,2}-\d{1,2}|\d{4}/\d{1,2}/\d{1,2}"
             r"|\d{4}年\d{1,2}月\d{1,2}日 ?(?=\d{1,2}:\d{2}))"
             r"(?: ?\d{1,2}:\d{2}(?::\d{2})?)?(?: ?(?:来源|发布时间|source)[:].{0,30})?$",
@@ -257,17 +258,17 @@ BOILERPLATE: tuple[tuple[str, re.Pattern[str], int], ...] = (
         ),
         80,
     ),
-    ("qr-code", re.compile(r"二维码|扫码|扫一扫|\bQR[ -]?(?:code|код)", re.I), 80),
+    ("qr-code", lazy(r"二维码|扫码|扫一扫|\bQR[ -]?(?:code|код)", re.I), 80),
     (
         "copyright",
-        re.compile(
+        lazy(
             r"©|版权所有|版权声明|\bcopyright\b|all rights reserved|все права защищены", re.I
         ),
         160,
     ),
     (
         "navigation",
-        re.compile(
+        lazy(
             r"^(?:当前位置|您的位置|您现在的位置)|>正文$|^首页 ?>|^参与评论|^分享到"
             r"|^(?:返回顶部|返回首页|返回列表|打印本页|关闭窗口|上一篇|下一篇|上一页|跳转到内容)"
             r"|^(?:home ?>|share(?: this)?:?$|print(?: this page)?$|back to top$)"
@@ -278,7 +279,7 @@ BOILERPLATE: tuple[tuple[str, re.Pattern[str], int], ...] = (
     ),
     (
         "editorial",
-        re.compile(
+        lazy(
             r"^(?:责任编辑|来源|编辑|稿源|原标题|字号)[:]|^\(完\)$|^[(\[【]全文[)\]】]$|^全文如下[:]?$"
         ),
         80,
@@ -288,7 +289,7 @@ BOILERPLATE: tuple[tuple[str, re.Pattern[str], int], ...] = (
         "site-name",
         # Case is ignored in the Latin and Cyrillic parts only: ignoring it across the
         # CJK ranges costs milliseconds at every start.
-        re.compile(
+        lazy(
             r"^[\u4e00-\u9fff]{2,10}[,]?自由的[\u4e00-\u9fff]{2,10}$"
             r"|^(?i:(?:from )?wiki(?:source|pedia)(?:, the free (?:library|encyclopedia))?)$"
             r"|^(?i:материал из (?:викитеки|википедии))"
@@ -300,18 +301,18 @@ BOILERPLATE: tuple[tuple[str, re.Pattern[str], int], ...] = (
     # Lists of other articles, and the comment box, that portals put under the text.
     (
         "related",
-        re.compile(
+        lazy(
             r"^(?:相关阅读|相关新闻|相关链接|相关文章|相关报道|延伸阅读|推荐阅读|更多阅读|热点新闻"
             r"|热门推荐|网友评论|发表评论|我要评论|点击进入专题)(?:$|[:>»])"
             r"|^(?i:related(?: articles| stories| news)?|read also|see also)(?:$|:)"
         ),
         80,
     ),
-    ("tags", re.compile(r"^(?:标签|关键词|关键字|(?i:tags?|keywords?))[:]"), 80),
+    ("tags", lazy(r"^(?:标签|关键词|关键字|(?i:tags?|keywords?))[:]"), 80),
     # Credits and disclaimers: "(记者 王某)", "记者 王某 摄", "图片来源：网络", "免责声明：…".
     (
         "credit",
-        re.compile(
+        lazy(
             r"^\(?(?:记者|通讯员|摄影|摄)\s?[\u4e00-\u9fff·]{2,8}(?:\s?摄)?\)?$"
             r"|^(?:图片来源|图片|图|摄影|视频来源)[:]|^免责声明[:]"
         ),
@@ -320,7 +321,7 @@ BOILERPLATE: tuple[tuple[str, re.Pattern[str], int], ...] = (
     # A page number left between the pages of a copy: "- 2 -", "第2页 共3页", "Page 2 of 3".
     (
         "page-number",
-        re.compile(
+        lazy(
             r"^(?:[-—–] ?\d{1,4} ?[-—–]|第 ?\d{1,4} ?页(?: ?共 ?\d{1,4} ?页)?"
             r"|(?:page|стр\.?|страница) ?\d{1,4}(?: (?:of|из) \d{1,4})?|\d{1,4} ?/ ?\d{1,4})$",
             re.I,
@@ -328,13 +329,13 @@ BOILERPLATE: tuple[tuple[str, re.Pattern[str], int], ...] = (
         24,
     ),
     # A trail of at least three short links: "新闻>滚动>正文", "Home > News > World".
-    ("breadcrumb", re.compile(r"^(?:[^>›»\s]{1,12} ?[>›»] ?){2,}[^>›»\s]{1,12}$"), 60),
+    ("breadcrumb", lazy(r"^(?:[^>›»\s]{1,12} ?[>›»] ?){2,}[^>›»\s]{1,12}$"), 60),
 )
 # Every row above guards a length; a longer paragraph is text unless it holds a URL.
 _LONGEST_ROW = max(n for name, _, n in BOILERPLATE if name != "link-back")
 # A sentence that ends inside a paragraph and another that follows: prose, which only
 # a link or a copyright notice among the rows may be (the rest are single lines).
-_SENTENCE_INSIDE = re.compile(r"[。!?;.] ?[^\s。!?;.\"')\]》]")
+_SENTENCE_INSIDE = lazy(r"[。!?;.] ?[^\s。!?;.\"')\]》]")
 _PROSE_MIN = 24
 _ROWS = {name: (pattern, n) for name, pattern, n in BOILERPLATE}
 _LINK, _LINK_MAX = _ROWS["link-back"]
@@ -392,18 +393,18 @@ _DATELINE_ZH = (
     r"[\u4e00-\u9fff]{2,16}?[0-9０-９一二三四五六七八九十〇]{1,3}月"
     r"[0-9０-９一二三四五六七八九十〇]{1,3}日\s*[电電](?:\s*[(（][^)）]{1,30}[)）])?"
 )
-DATELINE = re.compile(r"^\s*(?P<dateline>" + _DATELINE_ZH + r")\s*(?P<sep>[/／|｜:：]?)\s*")
-TITLE_LABEL = re.compile(
+DATELINE = lazy(r"^\s*(?P<dateline>" + _DATELINE_ZH + r")\s*(?P<sep>[/／|｜:：]?)\s*")
+TITLE_LABEL = lazy(
     r"\s*(?P<label>[（(【\[]\s*(?:全文|全文內容|全文内容|full text|полный текст)\s*[）)】\]]"
     r"|全文如下\s*[:：]?)\s*$",
     re.I,
 )
-TITLE_LABEL_PREFIX = re.compile(r"^\s*(?P<label>[（(【\[]\s*全文\s*[）)】\]])\s*")
-END_MARK = re.compile(r"\s*(?P<label>[（(【\[]\s*[完終终]\s*[）)】\]])\s*$")
+TITLE_LABEL_PREFIX = lazy(r"^\s*(?P<label>[（(【\[]\s*全文\s*[）)】\]])\s*")
+END_MARK = lazy(r"\s*(?P<label>[（(【\[]\s*[完終终]\s*[）)】\]])\s*$")
 
 _DATE = r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?"
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?"
-_DATE_TIME = re.compile(rf"{_DATE}(?:\s*{_TIME})?")
+_DATE_TIME = lazy(rf"{_DATE}(?:\s*{_TIME})?")
 _FIELD_NAMES = {
     "来源": "source",
     "來源": "source",
@@ -431,13 +432,13 @@ _FIELD_NAMES = {
 _NAMES = "|".join(sorted(_FIELD_NAMES, key=len, reverse=True))
 # A field's value runs to the next space or bracket, or to the next field's name:
 # canonical text keeps no space between Chinese words ("编辑:王某校对:李某").
-_FIELD = re.compile(
+_FIELD = lazy(
     r"[\[【(（]?\s*(?P<name>" + _NAMES + r")\s*[:：]\s*"
     r"(?P<value>(?:(?!(?:" + _NAMES + r")\s*[:：])[^\s\[\]【】()（）])*)\s*[\]】)）]?"
 )
 # Chrome that portals print inside the article's column: where, how many read or
 # commented, the type size, share, print, close, bookmark, report an error.
-_CHROME = re.compile(
+_CHROME = lazy(
     r"(?:当前位置|當前位置|您的位置|你的位置)\s*[:：].*"
     r"|(?:参与|參與)(?:评论|評論|互动|互動)\s*[(（]?\s*\d*\s*[)）]?\s*人?"
     r"|(?:我要|发表|發表)(?:评论|評論)"
@@ -447,12 +448,12 @@ _CHROME = re.compile(
     r"|[（(【\[]\s*[完終终]\s*[）)】\]]"
 )
 # A publisher named without a label beside a date: "2017-07-05 05:42:41 新华网".
-_SITE = re.compile(
+_SITE = lazy(
     r"^\s*(?P<site>[\u4e00-\u9fffA-Za-z.]{1,16}?"
     r"(?:网|網|社|报|報|台|新闻|新聞|日报|日報|在线|在線|频道|頻道|\.com|\.cn|\.org))\s*$"
 )
-_PAGER = re.compile(r"(?:上一页|下一页|上一頁|下一頁|首页|首頁|尾页|尾頁|末页|末頁|\d{1,3}|[|｜])")
-_PAGER_WORD = re.compile(r"上一页|下一页|上一頁|下一頁")
+_PAGER = lazy(r"(?:上一页|下一页|上一頁|下一頁|首页|首頁|尾页|尾頁|末页|末頁|\d{1,3}|[|｜])")
+_PAGER_WORD = lazy(r"上一页|下一页|上一頁|下一頁")
 _MAX_FRAMING = 160  # a framing line is short; a longer block is the document's text
 
 
@@ -588,35 +589,35 @@ def cut_tail(text: str) -> tuple[str, list[tuple[str, str]]]:
 
 # (rule name, pattern at the start of a paragraph) for the dateline a wire copy
 # opens with: "新华社莫斯科7月4日电", "中评社北京7月5日电/", "МОСКВА, 4 июля. /ТАСС/".
-DATELINES: tuple[tuple[str, re.Pattern[str]], ...] = (
+DATELINES: tuple[tuple[str, LazyPattern], ...] = (
     ("dateline-zh", DATELINE),
-    ("dateline-ru", re.compile(r"^[А-ЯЁ][А-ЯЁ -]{2,30}, \d{1,2} [а-яё]+\.? ?/[^/]{2,20}/")),
+    ("dateline-ru", lazy(r"^[А-ЯЁ][А-ЯЁ -]{2,30}, \d{1,2} [а-яё]+\.? ?/[^/]{2,20}/")),
     (
         "dateline-en",
-        re.compile(r"^[A-Z][A-Z .-]{2,30}, [A-Z][a-z]{2,8}\.? \d{1,2} \([A-Za-z ]{2,20}\)"),
+        lazy(r"^[A-Z][A-Z .-]{2,30}, [A-Z][a-z]{2,8}\.? \d{1,2} \([A-Za-z ]{2,20}\)"),
     ),
 )
 
 # A document may end, unpunctuated, with its place and date of signature; that is
 # a complete ending, not a cut.
-CLOSING_LINES: tuple[tuple[str, re.Pattern[str]], ...] = (
+CLOSING_LINES: tuple[tuple[str, LazyPattern], ...] = (
     (
         "signed-zh",
-        re.compile(
+        lazy(
             r"^(?:[\u4e00-\u9fff]{1,8})?[\d〇一二三四五六七八九零]{4}年[\d一二三四五六七八九十]{1,3}月"
             r"[\d一二三四五六七八九十]{1,3}日(?:于[\u4e00-\u9fff]{1,8})?(?:签署)?$"
         ),
     ),
-    ("signed-ru", re.compile(r"^(?:г\. ?)?[А-ЯЁ][а-яё-]+, \d{1,2} [а-яё]+ \d{4}(?: года| г\.)?$")),
+    ("signed-ru", lazy(r"^(?:г\. ?)?[А-ЯЁ][а-яё-]+, \d{1,2} [а-яё]+ \d{4}(?: года| г\.)?$")),
     (
         "signed-en",
-        re.compile(r"^[A-Z][a-z]+, (?:\d{1,2} [A-Z][a-z]+ \d{4}|[A-Z][a-z]+ \d{1,2}, \d{4})$"),
+        lazy(r"^[A-Z][a-z]+, (?:\d{1,2} [A-Z][a-z]+ \d{4}|[A-Z][a-z]+ \d{1,2}, \d{4})$"),
     ),
 )
 
 # The heading of a table of contents; the numbered short lines after it promise
 # the points the text should reach.
-CONTENTS_HEADING = re.compile(
+CONTENTS_HEADING = lazy(
     r"^(?:目录|目次|contents|table of contents|содержание|оглавление):?$", re.I
 )
 

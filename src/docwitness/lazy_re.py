@@ -1,0 +1,79 @@
+"""Regular expressions compiled when first used, not when their module is imported.
+
+Python compiles a character class of CJK ranges ("[\\u4e00-\\u9fff]") by setting one
+bit per code point in a Python loop: about a millisecond for each such class, at
+every start. The rule tables (:mod:`docwitness.rules`) hold dozens; a command
+compiles only those a text reaches. After the first use a :class:`LazyPattern`'s
+methods are the compiled pattern's own, so matching costs what it costs with
+:func:`re.compile`.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+__all__ = ["LazyPattern", "lazy"]
+
+_METHODS = ("search", "match", "fullmatch", "finditer", "findall", "sub", "split")
+
+
+class LazyPattern:
+    """A pattern of :mod:`re` compiled on first use; it reads like a compiled one."""
+
+    groupindex: Mapping[str, int]  # the compiled pattern's, filled in on first use
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = pattern
+        self.flags = flags
+
+    def compiled(self) -> re.Pattern[str]:
+        """The compiled pattern; its methods then stand in for this object's."""
+        p = re.compile(self.pattern, self.flags)
+        for name in _METHODS:
+            self.__dict__[name] = getattr(p, name)
+        self.__dict__["groupindex"] = p.groupindex
+        self.__dict__["compiled"] = lambda: p
+        return p
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "groupindex":
+            return self.compiled().groupindex
+        raise AttributeError(name)
+
+    def __repr__(self) -> str:
+        return f"lazy({self.pattern!r}, {self.flags!r})"
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled().search(string, pos, endpos)
+
+    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled().match(string, pos, endpos)
+
+    def fullmatch(
+        self, string: str, pos: int = 0, endpos: int = sys.maxsize
+    ) -> re.Match[str] | None:
+        return self.compiled().fullmatch(string, pos, endpos)
+
+    def finditer(
+        self, string: str, pos: int = 0, endpos: int = sys.maxsize
+    ) -> Iterator[re.Match[str]]:
+        return self.compiled().finditer(string, pos, endpos)
+
+    def findall(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
+        return self.compiled().findall(string, pos, endpos)
+
+    def sub(
+        self, repl: str | Callable[[re.Match[str]], str], string: str, count: int = 0
+    ) -> str:
+        return self.compiled().sub(repl, string, count)
+
+    def split(self, string: str, maxsplit: int = 0) -> list[str | Any]:
+        return self.compiled().split(string, maxsplit)
+
+
+def lazy(pattern: str, flags: int = 0) -> LazyPattern:
+    """A pattern compiled on first use (:class:`LazyPattern`)."""
+    return LazyPattern(pattern, flags)

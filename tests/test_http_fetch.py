@@ -28,7 +28,8 @@ from docwitness.capture import (
 from docwitness.errors import CaptureError
 from docwitness.extract.links import next_links
 from docwitness.extract.text import decode_text
-from docwitness.model import Capture, HttpProvenance, WitnessSpec, canonical_json, sha256_bytes
+from docwitness.model import Capture, WitnessSpec, canonical_json, sha256_bytes
+from docwitness.provenance import HttpProvenance
 from docwitness.store.records import PageProvenance
 from httpserver import Server, reset, respond, serving, static
 

@@ -66,6 +66,25 @@ def test_spaces_next_to_cjk_go_alike_one_by_one_and_by_the_class(text: str) -> N
     assert normalise._drop_spaces_next_to_cjk(text) == normalise._space_next_to_cjk().sub("", text)
 
 
+_FOLDING = list("，：；（）！？“”‘’「」『』＂＇ＡＺ０９～　中a ,")
+
+
+@given(st.text(alphabet=st.sampled_from(_FOLDING), max_size=60))
+def test_folding_by_replace_is_folding_by_the_class(text: str) -> None:
+    # The common marks are replaced one by one, the rest by the class: the same text
+    # as the class alone makes.
+    from docwitness import normalise
+
+    assert normalise._fold_text(text) == normalise._FOLD_RE.sub(normalise._fold, text)
+
+
+@given(st.lists(st.text(max_size=5), max_size=1200))
+def test_lines_are_hashed_as_their_joined_text(lines: list[str]) -> None:
+    from docwitness.model import sha256_lines, sha256_text
+
+    assert sha256_lines(lines) == sha256_text("\n".join(lines))
+
+
 def test_a_text_of_many_spaces_is_read_by_the_class() -> None:
     from docwitness import normalise
 

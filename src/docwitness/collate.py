@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from docwitness.catalogue import display_location
 from docwitness.compare.verdict import decide
 from docwitness.model import (
     Document,
@@ -406,6 +405,7 @@ def _against(
     doc: DocumentSpec, loaded: list[Loaded], chosen: tuple[Loaded, str] | None
 ) -> tuple[ReferenceInfo | None, list[WitnessReport]]:
     """The reference's description and every witness's report against it."""
+    from docwitness.catalogue import display_location  # the catalogue's reader: not for diff
     from docwitness.single_copy import analyse
 
     reports: list[WitnessReport] = []

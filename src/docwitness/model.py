@@ -12,12 +12,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal, Protocol, get_args
+from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args
 
 from docwitness.fields import Fields
+
+if TYPE_CHECKING:
+    # Built by the commands that use them (a class costs its compile at every start):
+    # the transport's provenance by fetching, the variant table by collating all.
+    from docwitness.provenance import HttpProvenance
+    from docwitness.variants import Citation, Lineage, VariantTable
 
 Role = Literal["official", "mirror", "aggregator", "archive", "community"]
 ROLES: tuple[str, ...] = get_args(Role)
@@ -42,6 +49,17 @@ def sha256_bytes(data: bytes) -> str:
 def sha256_text(text: str) -> str:
     """The digest of ``text`` encoded as UTF-8."""
     return sha256_bytes(text.encode("utf-8"))
+
+
+def sha256_lines(lines: Sequence[str]) -> str:
+    """``sha256_text("\\n".join(lines))``, hashed a few hundred lines at a time, so a
+    long text is never held joined and encoded whole beside its lines."""
+    h = hashlib.sha256()
+    for start in range(0, len(lines), 512):
+        if start:
+            h.update(b"\n")
+        h.update("\n".join(lines[start : start + 512]).encode("utf-8"))
+    return "sha256:" + h.hexdigest()
 
 
 def canonical_json(obj: Any) -> str:
@@ -118,238 +136,6 @@ class DocumentSpec:
 
 
 # --------------------------------------------------------------------------- captures
-
-
-@dataclass(frozen=True, slots=True)
-class Redirect:
-    """One redirect hop: the URL asked for, the status it answered, where it pointed."""
-
-    url: str
-    status: int
-    location: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {"url": self.url, "status": self.status, "location": self.location}
-
-    @classmethod
-    def from_json(cls, obj: object, where: str = "") -> Redirect:
-        f = Fields(obj, where)
-        return cls(url=f.text("url"), status=f.integer("status"), location=f.text("location"))
-
-
-@dataclass(frozen=True, slots=True)
-class Attempt:
-    """A failed attempt that was retried: when, why, and how long was waited after it."""
-
-    at: str
-    outcome: str
-    wait_s: float
-
-    def to_json(self) -> dict[str, Any]:
-        return {"at": self.at, "outcome": self.outcome, "wait_s": self.wait_s}
-
-    @classmethod
-    def from_json(cls, obj: object, where: str = "") -> Attempt:
-        f = Fields(obj, where)
-        return cls(at=f.text("at"), outcome=f.text("outcome"), wait_s=f.number("wait_s"))
-
-
-@dataclass(frozen=True, slots=True)
-class ArchiveInfo:
-    """Where a web archive's copy came from: the timestamp asked for, the capture time
-    actually served and the original URL."""
-
-    base: str
-    requested_timestamp: str
-    timestamp: str
-    captured: str | None
-    memento_datetime: str | None
-    original_url: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "base": self.base,
-            "requested_timestamp": self.requested_timestamp,
-            "timestamp": self.timestamp,
-            "captured": self.captured,
-            "memento_datetime": self.memento_datetime,
-            "original_url": self.original_url,
-        }
-
-    @classmethod
-    def from_json(cls, obj: object, where: str = "") -> ArchiveInfo:
-        f = Fields(obj, where)
-        return cls(
-            base=f.text("base"),
-            requested_timestamp=f.text("requested_timestamp"),
-            timestamp=f.text("timestamp"),
-            captured=f.opt_text("captured"),
-            memento_datetime=f.opt_text("memento_datetime"),
-            original_url=f.text("original_url"),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class WarcFileInfo:
-    """Where a copy read from a WARC or WACZ file came from: the file (as named in the
-    catalogue, its sha256 and size), for a WACZ the WARC inside it (``member``, its
-    sha256), the record taken (``record_id``, ``record_type``, its byte ``offset`` in
-    that WARC, its ``WARC-Date`` as written, the ``WARC-Payload-Digest`` it claims),
-    for a revisit the record whose payload it repeats (``refers_to``), every record of
-    the redirect chain in order (``chain``), and each digest that did not match
-    (``problems``: an ``evidence-digest-mismatch`` finding each)."""
-
-    file: str
-    file_sha256: str
-    file_size: int
-    record_id: str
-    record_type: str
-    offset: int
-    date: str
-    payload_digest: str | None = None
-    member: str | None = None
-    member_sha256: str | None = None
-    refers_to: str | None = None
-    chain: tuple[str, ...] = ()
-    problems: tuple[str, ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "file": self.file,
-            "file_sha256": self.file_sha256,
-            "file_size": self.file_size,
-            "member": self.member,
-            "member_sha256": self.member_sha256,
-            "record_id": self.record_id,
-            "record_type": self.record_type,
-            "offset": self.offset,
-            "date": self.date,
-            "payload_digest": self.payload_digest,
-            "refers_to": self.refers_to,
-            "chain": list(self.chain),
-            "problems": list(self.problems),
-        }
-
-    @classmethod
-    def from_json(cls, obj: object, where: str = "") -> WarcFileInfo:
-        f = Fields(obj, where)
-        return cls(
-            file=f.text("file"),
-            file_sha256=f.digest("file_sha256"),
-            file_size=f.integer("file_size"),
-            member=f.opt_text("member"),
-            member_sha256=f.opt_digest("member_sha256"),
-            record_id=f.text("record_id"),
-            record_type=f.text("record_type"),
-            offset=f.integer("offset"),
-            date=f.text("date"),
-            payload_digest=f.opt_text("payload_digest"),
-            refers_to=f.opt_text("refers_to"),
-            chain=f.texts("chain"),
-            problems=f.texts("problems"),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class HttpProvenance:
-    """What the HTTP transport recorded about one page: every hop and header, the
-    server, times and retries, digests on the wire and decoded, the validators for
-    the next conditional request; ``archive`` for a web archive's copy, ``warc_file``
-    for a record read from a WARC or WACZ file (the exchange as that file recorded
-    it), ``next_url`` when a next page was found from it."""
-
-    request_url: str
-    redirects: tuple[Redirect, ...]
-    final_url: str
-    status: int
-    reason: str | None
-    http_version: str | None
-    headers: dict[str, str]
-    server_address: str | None
-    requested: str
-    elapsed_s: float
-    attempts: tuple[Attempt, ...]
-    conditional: dict[str, str]
-    user_agent: str
-    content_type: str | None
-    content_encoding: str | None
-    charset: str | None
-    wire_sha256: str
-    wire_size: int
-    decoded_sha256: str
-    decoded_size: int
-    validators: dict[str, str]
-    archive: ArchiveInfo | None = None
-    next_url: str | None = None
-    warc_file: WarcFileInfo | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "request_url": self.request_url,
-            "redirects": [h.to_json() for h in self.redirects],
-            "final_url": self.final_url,
-            "status": self.status,
-            "reason": self.reason,
-            "http_version": self.http_version,
-            "headers": dict(self.headers),
-            "server_address": self.server_address,
-            "requested": self.requested,
-            "elapsed_s": self.elapsed_s,
-            "attempts": [a.to_json() for a in self.attempts],
-            "conditional": dict(self.conditional),
-            "user_agent": self.user_agent,
-            "content_type": self.content_type,
-            "content_encoding": self.content_encoding,
-            "charset": self.charset,
-            "wire_sha256": self.wire_sha256,
-            "wire_size": self.wire_size,
-            "decoded_sha256": self.decoded_sha256,
-            "decoded_size": self.decoded_size,
-            "validators": dict(self.validators),
-        }
-        # Written only when there is one, as they always have been.
-        if self.archive is not None:
-            out["archive"] = self.archive.to_json()
-        if self.next_url is not None:
-            out["next_url"] = self.next_url
-        if self.warc_file is not None:
-            out["warc_file"] = self.warc_file.to_json()
-        return out
-
-    @classmethod
-    def from_json(cls, obj: object, where: str = "") -> HttpProvenance:
-        f = Fields(obj, where)
-        return cls(
-            request_url=f.text("request_url"),
-            redirects=f.objects("redirects", Redirect.from_json),
-            final_url=f.text("final_url"),
-            status=f.integer("status"),
-            reason=f.opt_text("reason"),
-            http_version=f.opt_text("http_version"),
-            headers=f.text_map("headers"),
-            server_address=f.opt_text("server_address"),
-            requested=f.text("requested"),
-            elapsed_s=f.number("elapsed_s"),
-            attempts=f.objects("attempts", Attempt.from_json),
-            conditional=f.text_map("conditional"),
-            user_agent=f.text("user_agent"),
-            content_type=f.opt_text("content_type"),
-            content_encoding=f.opt_text("content_encoding"),
-            charset=f.opt_text("charset"),
-            wire_sha256=f.text("wire_sha256"),
-            wire_size=f.integer("wire_size"),
-            decoded_sha256=f.text("decoded_sha256"),
-            decoded_size=f.integer("decoded_size"),
-            validators=f.text_map("validators"),
-            archive=f.opt_one("archive", ArchiveInfo.from_json),
-            next_url=f.opt_text("next_url") if f.has("next_url") else None,
-            warc_file=f.opt_one("warc_file", WarcFileInfo.from_json),
-        )
-
-    def header(self, name: str) -> str | None:
-        """A response header's value, the name matched without regard to case."""
-        wanted = name.lower()
-        return next((v for k, v in self.headers.items() if k.lower() == wanted), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -660,171 +446,6 @@ class ReferenceInfo:
     digests: Digests
     paragraphs: int
     chosen_because: str
-
-
-# --------------------------------------------------------------------------- all witnesses at once
-
-
-@dataclass(frozen=True, slots=True)
-class VariantReading:
-    """One reading at a variant place, and the witnesses that have it.
-
-    ``tokens`` is the reading as the apparatus holds it: text, and the marks of a
-    paragraph break and of where a witness's lacuna starts or ends
-    (:data:`docwitness.multi.table.MARKS`); ``text`` is the same with a paragraph
-    break as a newline and the lacuna marks left out. ``marks`` names what makes a
-    reading unlikely to arise twice by chance: ``site-text`` (a line of a site's
-    chrome), ``page-break`` (a paragraph broken mid-sentence), ``encoding`` (a
-    replacement character), ``lacuna`` (the witness's text stops or resumes here).
-    """
-
-    tokens: tuple[str, ...]
-    witnesses: tuple[str, ...]
-    substantive: bool
-    marks: tuple[str, ...] = ()
-
-    @property
-    def text(self) -> str:
-        return "".join(
-            "\n" if t == "\x00para" else t for t in self.tokens if not t.startswith("\x00lacuna")
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class VariantPlace:
-    """A place where the witnesses disagree: ``base`` is ``reference[paragraph][start:end]``.
-
-    The first reading is the reference's (with every witness that agrees with it).
-    ``absent`` witnesses have no text here (a lacuna: cut, or a run they lack);
-    ``echo`` ones read here what they already read at the place before (the second
-    half of two paragraphs merged), so it is not a second difference.
-    """
-
-    number: int
-    paragraph: int
-    start: int
-    end: int
-    point: str | None
-    base: str
-    readings: tuple[VariantReading, ...]
-    absent: tuple[str, ...] = ()
-    echo: tuple[str, ...] = ()
-
-    @property
-    def substantive(self) -> bool:
-        return any(r.substantive for r in self.readings[1:])
-
-    def reading_of(self, witness: str) -> VariantReading | None:
-        return next((r for r in self.readings if witness in r.witnesses), None)
-
-
-@dataclass(frozen=True, slots=True)
-class Stretch:
-    """Text of the reference outside every variant place, and who reads it (every
-    witness not in a lacuna there)."""
-
-    paragraph: int
-    start: int
-    end: int
-    text: str
-    witnesses: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class VariantTable:
-    """Every available witness aligned into one table on the reference's paragraphs.
-
-    ``witnesses`` are the compared ones, the reference first; ``excluded`` maps a
-    witness left out of the table to why. ``segments`` runs through the reference
-    in order: each a :class:`Stretch` (shared text) or a :class:`VariantPlace`.
-    """
-
-    reference: str
-    witnesses: tuple[str, ...]
-    excluded: dict[str, str]
-    places: tuple[VariantPlace, ...]
-    segments: tuple[Stretch | VariantPlace, ...] = field(default=(), compare=False)
-    official: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class LineageEdge:
-    """One claimed relation between two copies, with the readings it rests on.
-
-    ``relation`` is ``derives`` (``target`` has every unlikely reading of ``source``
-    and more of its own: copied from it, or from a copy of it), ``common-source``
-    (they share unlikely readings and each has its own) or ``same-text`` (they
-    agree at every place, unlikely readings included; ``source`` is the earlier by
-    their dates when dates say). ``places`` are the variant places' numbers.
-    """
-
-    source: str
-    target: str
-    relation: str
-    shared: int
-    places: tuple[int, ...]
-    evidence: tuple[str, ...]
-    dated: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Lineage:
-    """Which copy derives from which: the edges, and what could not be decided.
-
-    ``decided`` is False when the evidence is too thin to draw any edge.
-    ``families`` groups the witnesses that derive from one another (copies of one
-    source count once); ``dates`` are the dated claims used to order them.
-    """
-
-    witnesses: tuple[str, ...]
-    edges: tuple[LineageEdge, ...]
-    notes: tuple[str, ...]
-    families: tuple[tuple[str, ...], ...]
-    dates: dict[str, str] = field(default_factory=dict, compare=False)
-    decided: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class CitedPlace:
-    """The reading the best-attested text takes at one place, and why: the witnesses
-    that read it, how many independent sources they are (``families``: copies of one
-    source count once), the other readings and who has them, and ``flags``: ``tie``,
-    ``single-witness`` (one copy reads here), ``one-source`` (only copies of one
-    source read here), ``no-vote`` (every reading here is site text, damage or a cut).
-    A stretch outside the places is listed when it is flagged."""
-
-    place: int | None  # None: a stretch of the reference's text outside every place
-    paragraph: int
-    start: int
-    end: int
-    point: str | None
-    text: str
-    support: tuple[str, ...]
-    families: float
-    flags: tuple[str, ...]
-    others: tuple[tuple[str, tuple[str, ...]], ...]
-    last_paragraph: int | None = None  # a run of flagged stretches: where it ends
-
-
-@dataclass(frozen=True, slots=True)
-class Citation:
-    """The text to cite: the official copy's, or the best attested by all the copies.
-
-    ``paragraphs`` is the text; ``places`` the reading chosen at each variant place
-    (for an official text: the others' divergences); ``closest`` the held copy
-    nearest to the text, with ``differences`` places where it reads otherwise.
-    """
-
-    official: bool
-    paragraphs: tuple[str, ...]
-    places: tuple[CitedPlace, ...]
-    closest: str | None
-    differences: int
-    basis: str
-    left_out: tuple[int, ...] = ()  # the reference's paragraphs of site text, not in the text
-    # Runs of the reference's paragraphs read as one: a paragraph its own checks found
-    # broken at a page end (a split), mended in the text.
-    mended: tuple[tuple[int, ...], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,8 +60,11 @@ def _read(path: Path, max_bytes: int) -> bytes:
             raise CaptureError(str(path), _too_big(info.st_size, max_bytes))
         chunks: list[bytes] = []
         got = 0
-        # The file may grow while it is read: never take more than the limit.
-        while chunk := os.read(fd, min(_CHUNK, max_bytes + 1 - got)):
+        # The file may grow while it is read: never take more than the limit. The first
+        # read asks for the whole file, so a file read at once is not copied to be joined.
+        want = max(_CHUNK, info.st_size + 1)
+        while chunk := os.read(fd, min(want, max_bytes + 1 - got)):
+            want = _CHUNK
             chunks.append(chunk)
             got += len(chunk)
             if got > max_bytes:

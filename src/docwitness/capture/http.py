@@ -2,7 +2,7 @@
 
 :func:`capture_http` GETs one URL and returns a :class:`~docwitness.model.Capture`
 whose ``body`` is the content-decoded body and whose ``http`` is the
-provenance (:class:`~docwitness.model.HttpProvenance`): request URL, every
+provenance (:class:`~docwitness.provenance.HttpProvenance`): request URL, every
 redirect hop, final URL, status, all response headers, server address, times,
 attempts, the sha256 of the body as received on the wire and as decoded, the
 Content-Type's ``charset`` and the validators (ETag, Last-Modified) for the
@@ -59,7 +59,8 @@ from docwitness.capture import (
     warc_record,
 )
 from docwitness.errors import CaptureError
-from docwitness.model import Attempt, Capture, HttpProvenance, PriorPage, Redirect, sha256_bytes
+from docwitness.model import Capture, PriorPage, sha256_bytes
+from docwitness.provenance import Attempt, HttpProvenance, Redirect
 
 log = logging.getLogger(__name__)
 

@@ -30,12 +30,12 @@ A digest that does not match (``WARC-Payload-Digest`` or ``WARC-Block-Digest``,
 sha1 or sha256, in base32, base16 or base64 as warcio reads them; for a WACZ, a
 WARC whose sha256 is not the one ``datapackage.json`` gives) is not an error: the
 copy is read, and the mismatch is recorded in the capture's
-:class:`~docwitness.model.WarcFileInfo` (``problems``), which the collation makes
+:class:`~docwitness.provenance.WarcFileInfo` (``problems``), which the collation makes
 an ``evidence-digest-mismatch`` finding. Nothing is read silently.
 
 The capture's body is the payload with its chunking and ``Content-Encoding``
 (gzip, deflate) undone, bounded by ``max_bytes`` before and after decoding; its
-provenance is an :class:`~docwitness.model.HttpProvenance` built from the
+provenance is an :class:`~docwitness.provenance.HttpProvenance` built from the
 record (status, headers, ``WARC-IP-Address`` as the server's address, the
 redirect hops, the User-Agent of the request record when the file has one)
 with the file, record and digests in ``warc_file``. The capture time is the
@@ -66,7 +66,8 @@ from urllib.parse import urljoin, urlsplit
 from docwitness.capture import guess_media_type, tool_id
 from docwitness.catalogue import display_path, parse_instant
 from docwitness.errors import CaptureError
-from docwitness.model import Capture, HttpProvenance, Redirect, WarcFileInfo, sha256_bytes
+from docwitness.model import Capture, sha256_bytes
+from docwitness.provenance import HttpProvenance, Redirect, WarcFileInfo
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _CHUNK = 1024 * 1024

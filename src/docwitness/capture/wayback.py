@@ -23,7 +23,8 @@ import requests.utils
 from docwitness.capture import FetchOptions
 from docwitness.capture.http import Slot, capture_http, http_date
 from docwitness.errors import CaptureError
-from docwitness.model import ArchiveInfo, Capture, PriorPage
+from docwitness.model import Capture, PriorPage
+from docwitness.provenance import ArchiveInfo
 
 _ARCHIVE = re.compile(
     r"^(?P<base>https?://[^?#]*?/web/)(?P<ts>\d{1,14})(?P<flags>[a-z]{2}_|\*)?/(?P<original>.+)$",

@@ -32,18 +32,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docwitness import __version__
-from docwitness.model import (
-    Document,
-    DocumentSpec,
-    Report,
-    Stretch,
-    VariantPlace,
-    Verdict,
-    WitnessReport,
-    WitnessSpec,
-)
+from docwitness.model import Document, DocumentSpec, Report, Verdict, WitnessReport, WitnessSpec
 from docwitness.multi.table import MARKS, PARA, build_table
 from docwitness.normalise import PROFILE
+from docwitness.variants import Stretch, VariantPlace
 
 if TYPE_CHECKING:
     from docwitness.store import Store

@@ -49,7 +49,8 @@ def join_lines(lines: list[str]) -> str:
 
 
 def split_paragraphs(text: str) -> list[str]:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _BLANK.search(text):
         return [join_lines(chunk.split("\n")) for chunk in _BLANK.split(text)]
     return [line.strip() for line in text.split("\n")]

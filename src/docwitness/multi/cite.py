@@ -22,7 +22,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
-from docwitness.model import (
+from docwitness.multi.lineage import NATURE, sources
+from docwitness.multi.table import LACUNA_END, LACUNA_START
+from docwitness.variants import (
     Citation,
     CitedPlace,
     Lineage,
@@ -31,8 +33,6 @@ from docwitness.model import (
     VariantReading,
     VariantTable,
 )
-from docwitness.multi.lineage import NATURE, sources
-from docwitness.multi.table import LACUNA_END, LACUNA_START
 
 
 def _families(lineage: Lineage) -> dict[str, int]:

@@ -38,7 +38,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from docwitness.model import Lineage, LineageEdge, VariantPlace, VariantReading, VariantTable
+from docwitness.variants import Lineage, LineageEdge, VariantPlace, VariantReading, VariantTable
 
 STRONG = 2.0  # the weight of a reading unlikely by its nature
 THRESHOLD = 2.0  # the shared weight below which no edge is drawn

@@ -23,16 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from docwitness.compare.chardiff import char_diff, spans
-from docwitness.model import (
-    Document,
-    Report,
-    Stretch,
-    VariantPlace,
-    VariantReading,
-    VariantTable,
-    Verdict,
-    WitnessReport,
-)
+from docwitness.model import Document, Report, Verdict, WitnessReport
 from docwitness.rules import (
     LanguageRules,
     ends_sentence,
@@ -40,6 +31,7 @@ from docwitness.rules import (
     language_rules,
     title_like,
 )
+from docwitness.variants import Stretch, VariantPlace, VariantReading, VariantTable
 
 # The tokens of a reading: text, or one of these marks.
 PARA, LACUNA_START, LACUNA_END = "\x00para", "\x00lacunaStart", "\x00lacunaEnd"

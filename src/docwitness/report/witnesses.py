@@ -10,16 +10,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from docwitness.model import (
-    Citation,
-    Lineage,
-    Report,
-    VariantPlace,
-    VariantTable,
-    WitnessReport,
-)
+from docwitness.model import Report, WitnessReport
+
+if TYPE_CHECKING:
+    from docwitness.variants import Citation, Lineage, VariantPlace, VariantTable
 
 EMPTY = "∅"
 RELATIONS = {

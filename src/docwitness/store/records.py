@@ -2,7 +2,7 @@
 
 One line of ``witnesses/<document>/<witness>.jsonl`` is a :class:`HistoryEntry`;
 each of its pages a :class:`PageProvenance` (with the transport's
-:class:`~docwitness.model.HttpProvenance`), each missing page a
+:class:`~docwitness.provenance.HttpProvenance`), each missing page a
 :class:`~docwitness.model.PageGap`. The indented JSON object a history entry
 names by ``record`` is a :class:`DerivedRecord`: paragraphs, extraction record,
 digests, profile. ``index.json`` is a :class:`HistoryIndex` of
@@ -29,12 +29,12 @@ from docwitness.model import (
     Digests,
     Document,
     Extraction,
-    HttpProvenance,
     PageGap,
     Paragraph,
     canonical_json,
     sha256_bytes,
 )
+from docwitness.provenance import HttpProvenance
 
 __all__ = [
     "RECORD_SCHEMA",

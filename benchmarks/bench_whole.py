@@ -24,7 +24,8 @@ counts), interleaved and repeated, the median of user + system CPU time:
 Ratios are to docwitness's time in the same run: "floor 0.33×" means the floor
 took a third of docwitness's CPU time. "per doubling" is docwitness's growth
 from the previous (half as large) size. Peak memory is the process's maximum
-resident set, against the input (both files).
+resident set, against the input (both files), whole and less the start-up's (the
+peak of a diff of two files of a few paragraphs: interpreter, modules, tables).
 
 Further sections: a statement-sized ``diff`` against ``python -c pass``; one
 reference and 20 witnesses of ``--collate-kb`` each, ``fetch`` then ``collate``,
@@ -206,10 +207,16 @@ def ratio(x: float, base: float) -> str:
 def bench_diff(folder: Path, sizes_kb: list[int], repeat: int, dmp_budget: float) -> None:
     print("## diff, whole process (median CPU s; ratios: the tool's time / docwitness's)")
     print()
-    head = "| size | docwitness | peak / input | per doubling | floor | difflib two-level "
-    head += "| dmp (1 s) | dmp exact | git word-diff |"
+    # The memory a diff needs before it reads anything (interpreter, modules, tables):
+    # the peak of a diff of two made files of a few paragraphs, in the same format.
+    tiny = make_pair(4 * 1024)
+    ta, tb = write_pair(tiny, folder, "tiny")
+    tiny_cmd = [*DOCWITNESS, "diff", str(ta), str(tb), "--format", "json"]
+    startup_kb = max(run([*tiny_cmd, "-o", str(folder / "t.json")]).rss_kb for _ in range(3))
+    head = "| size | docwitness | peak / input | (peak − start-up) / input | per doubling "
+    head += "| floor | difflib two-level | dmp (1 s) | dmp exact | git word-diff |"
     print(head)
-    print("|" + "---|" * 9)
+    print("|" + "---|" * 10)
     previous: float | None = None
     dmp_exact_ok = True
     for kb in sizes_kb:
@@ -254,6 +261,7 @@ def bench_diff(folder: Path, sizes_kb: list[int], repeat: int, dmp_budget: float
             f"{kb:,} KB",
             f"{base:.3f}",
             f"{r['docwitness'].rss_kb / input_kb:.1f}×",
+            f"{(r['docwitness'].rss_kb - startup_kb) / input_kb:.1f}×",
             grow,
             ratio(r["floor"].cpu, base),
             ratio(r["difflib"].cpu, base),
@@ -268,6 +276,7 @@ def bench_diff(folder: Path, sizes_kb: list[int], repeat: int, dmp_budget: float
             dmp_exact_ok = False
     print()
     print(f"Every injected change found and nothing else, at every size; {repeat} runs each.")
+    print(f"Start-up: {startup_kb / 1024:.1f} MB, the peak of a diff of two 4 KB made files.")
     print()
 
 

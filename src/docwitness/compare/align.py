@@ -112,6 +112,12 @@ class _Sim:
             got = self._w[j] = bigrams(self.wit[j])
         return got
 
+    def forget(self) -> None:
+        """Drop the bigram sets kept so far: a gap's paragraphs are in no other gap, and
+        a set is some 40 times its paragraph's size."""
+        self._r.clear()
+        self._w.clear()
+
     def pair(self, i: int, j: int) -> int:
         """Score of pairing ref ``i`` with witness ``j`` (shared bigrams), or -1."""
         a, b, r, w = self.r(i), self.w(j), self.ref[i], self.wit[j]
@@ -423,6 +429,7 @@ class _Aligner:
                 links.extend(Link("extra", (), (ws[y],)) for y in reversed(range(j)))
                 break
         links.reverse()
+        sim.forget()
         return links
 
 

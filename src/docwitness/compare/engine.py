@@ -492,18 +492,31 @@ def compare(
     ref, wit = r.paragraphs, w.paragraphs
     rs, ws = r.aligned(), w.aligned()
     alignment = align([r.core(i) for i in rs], [w.core(j) for j in ws])
+    align_limits = alignment.limits
+    # The aligned paragraphs' places in the copies; a copy with no boilerplate keeps
+    # its links as they are (a link a paragraph: not made twice over).
+    same_r, same_w = rs == list(range(len(rs))), ws == list(range(len(ws)))
+    remapped = [
+        x
+        if same_r and same_w
+        else Link(
+            x.kind,
+            x.ref if same_r else tuple(rs[i] for i in x.ref),
+            x.witness if same_w else tuple(ws[j] for j in x.witness),
+        )
+        for x in alignment.links
+    ]
+    del alignment
     links = with_boilerplate(
-        [
-            Link(x.kind, tuple(rs[i] for i in x.ref), tuple(ws[j] for j in x.witness))
-            for x in alignment.links
-        ],
+        remapped,
         sorted(set(range(len(ref))) - set(rs)),
         sorted(set(range(len(wit))) - set(ws)),
         [p.text for p in ref],
         [p.text for p in wit],
     )
+    del remapped
     links, similar_limits = pair_similar(links, r, w, set(rs), set(ws))
-    limits = (*alignment.limits, *similar_limits)
+    limits = (*align_limits, *similar_limits)
     ref_echo, wit_echo = echoes(links, r, w)
 
     def ref_rule(i: int) -> str | None:

@@ -103,6 +103,7 @@ def test_the_seed_diff_builds_nothing_for_fetching_or_collating_all(
 
 
 def test_a_pattern_of_the_rule_tables_is_compiled_on_first_use() -> None:
+    import pickle
     import re
 
     from docwitness.lazy_re import LazyPattern
@@ -115,6 +116,9 @@ def test_a_pattern_of_the_rule_tables_is_compiled_on_first_use() -> None:
     assert p.search.__self__ is p.compiled()
     assert p.sub("x", "人民网") == "x" and p.findall("新华网") == ["新华"]
     assert [m.group("site") for m in p.finditer("人民网")] == ["人民"]
+    # A compiled one travels to another process as its source.
+    again = pickle.loads(pickle.dumps(p))
+    assert "search" not in vars(again) and again.match("新华网") is not None
 
 
 def test_every_command_parses_and_helps_alike_built_lazily_or_at_once() -> None:

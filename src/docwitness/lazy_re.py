@@ -46,6 +46,10 @@ class LazyPattern:
     def __repr__(self) -> str:
         return f"lazy({self.pattern!r}, {self.flags!r})"
 
+    def __reduce__(self) -> tuple[type[LazyPattern], tuple[str, int]]:
+        # Pickled (to a worker process) as its source, compiled again there on first use.
+        return (LazyPattern, (self.pattern, self.flags))
+
     def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         return self.compiled().search(string, pos, endpos)
 

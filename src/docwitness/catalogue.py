@@ -24,6 +24,7 @@ from typing import Any
 
 from docwitness.errors import CatalogueError, CatalogueProblem, UsageError, escape_controls
 from docwitness.formats import EXTRACTORS
+from docwitness.lazy_re import lazy
 from docwitness.model import ROLES, SCRIPTS, DocumentSpec, WitnessSpec
 
 DOCUMENT_KEYS = {"id", "title", "language", "reference"}
@@ -44,10 +45,10 @@ WITNESS_KEYS = {
     "captured",
     "note",
 }
-_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
-_NOT_IN_URL = re.compile(r"[\x00-\x20\x7f-\x9f]")
+_ID = lazy(r"^[a-z0-9][a-z0-9._-]{0,79}$")
+_NOT_IN_URL = lazy(r"[\x00-\x20\x7f-\x9f]")
 MAX_NESTING = 32  # arrays and inline tables; a catalogue's values nest two deep at most
-_STAMP = re.compile(r"^\d{4}(?:\d\d){0,5}$")
+_STAMP = lazy(r"^\d{4}(?:\d\d){0,5}$")
 TIME_FORMS = "2017-07-05, 2017-07-05T05:42:41Z or 20170705054241"
 
 

@@ -12,10 +12,12 @@ import re
 from dataclasses import dataclass
 from enum import IntEnum
 
+from docwitness.lazy_re import lazy
+
 # Characters that must not reach a terminal as they are: C0 and C1 controls, DEL,
 # the line and paragraph separators, and the bidirectional overrides and isolates
 # (which make text read in another order than it is stored).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL = lazy(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -33,7 +35,7 @@ def escape_controls(text: str) -> str:
     return _CONTROL.sub(escape, text)
 
 
-_LONG_RUN = re.compile(r"\S{201,}")
+_LONG_RUN = lazy(r"\S{201,}")
 MAX_LINE = 800
 
 

@@ -12,10 +12,10 @@ last before it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from docwitness.lazy_re import LazyPattern, lazy
 from docwitness.model import Finding
 
 CN_DIGITS = {
@@ -36,14 +36,14 @@ CN_UNITS = {"十": 10, "百": 100}
 
 ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("cn", re.compile(r"^([一二三四五六七八九十百零〇两]{1,4})、")),
-    ("cn-paren", re.compile(r"^\(([一二三四五六七八九十]{1,3})\)")),
-    ("arabic-paren", re.compile(r"^\((\d{1,3})\)")),
-    ("arabic", re.compile(r"^(\d{1,3})(?:\.(?!\d)|、)\s?")),
-    ("roman", re.compile(r"^([IVXLC]{1,6})\.\s?")),
-    ("cyrillic", re.compile(r"^([а-яё])\)\s?")),
-    ("latin", re.compile(r"^([a-z])\)\s?")),
+_PATTERNS: tuple[tuple[str, LazyPattern], ...] = (
+    ("cn", lazy(r"^([一二三四五六七八九十百零〇两]{1,4})、")),
+    ("cn-paren", lazy(r"^\(([一二三四五六七八九十]{1,3})\)")),
+    ("arabic-paren", lazy(r"^\((\d{1,3})\)")),
+    ("arabic", lazy(r"^(\d{1,3})(?:\.(?!\d)|、)\s?")),
+    ("roman", lazy(r"^([IVXLC]{1,6})\.\s?")),
+    ("cyrillic", lazy(r"^([а-яё])\)\s?")),
+    ("latin", lazy(r"^([a-z])\)\s?")),
 )
 
 

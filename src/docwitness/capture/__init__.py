@@ -26,7 +26,6 @@ witness unavailable rather than silently shorter.
 from __future__ import annotations
 
 import mimetypes
-import re
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -37,6 +36,7 @@ from urllib.parse import urljoin, urlsplit
 
 from docwitness import TOOL_NAME, __version__
 from docwitness.errors import CaptureError
+from docwitness.lazy_re import lazy
 from docwitness.model import Capture, PageGap, PriorPage, WitnessSpec
 
 __all__ = [
@@ -56,7 +56,7 @@ __all__ = [
 if TYPE_CHECKING:
     import requests
 
-_DIGITS = re.compile(r"\d+")
+_DIGITS = lazy(r"\d+")
 
 
 def utc_now() -> str:

@@ -23,14 +23,15 @@ import requests.utils
 from docwitness.capture import FetchOptions
 from docwitness.capture.http import Slot, capture_http, http_date
 from docwitness.errors import CaptureError
+from docwitness.lazy_re import lazy
 from docwitness.model import Capture, PriorPage
 from docwitness.provenance import ArchiveInfo
 
-_ARCHIVE = re.compile(
+_ARCHIVE = lazy(
     r"^(?P<base>https?://[^?#]*?/web/)(?P<ts>\d{1,14})(?P<flags>[a-z]{2}_|\*)?/(?P<original>.+)$",
     re.IGNORECASE,
 )
-_TIMESTAMP = re.compile(r"^\d{1,14}$")
+_TIMESTAMP = lazy(r"^\d{1,14}$")
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from docwitness.errors import ExtractionError
 from docwitness.formats import _SUFFIXES, EXTRACTORS, MEDIA_TYPES, Extractor, format_of_name
+from docwitness.lazy_re import lazy
 from docwitness.model import Capture, Extraction
 
 __all__ = [
@@ -54,10 +55,10 @@ def sniff_format(capture: Capture) -> str:
 # What Markdown looks like in a file that does not say it is Markdown (a ".txt" whose
 # content an aggregator rendered as Markdown): (sign, pattern over the text).
 _MARKDOWN_SIGNS = (
-    ("ATX headings", re.compile(r"^#{1,6} \S", re.M)),
-    ("bold", re.compile(r"\*\*[^*\n]+\*\*")),
-    ("link syntax", re.compile(r"\[[^\]\n]+\]\((?:https?://|/|#)[^)\s]*\)")),
-    ("backslash escapes", re.compile(r"\\[_*#\[\]`]")),
+    ("ATX headings", lazy(r"^#{1,6} \S", re.M)),
+    ("bold", lazy(r"\*\*[^*\n]+\*\*")),
+    ("link syntax", lazy(r"\[[^\]\n]+\]\((?:https?://|/|#)[^)\s]*\)")),
+    ("backslash escapes", lazy(r"\\[_*#\[\]`]")),
 )
 _MARKDOWN_SAMPLE = 200_000
 

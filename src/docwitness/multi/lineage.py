@@ -34,10 +34,10 @@ without a third.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from docwitness.lazy_re import lazy
 from docwitness.variants import Lineage, LineageEdge, VariantPlace, VariantReading, VariantTable
 
 STRONG = 2.0  # the weight of a reading unlikely by its nature
@@ -132,7 +132,7 @@ def compare_pair(ev: Evidence, a: str, b: str) -> Pair:
     return Pair(shared, len(set(ua) - keys), len(set(ub) - keys), len(common))
 
 
-_DIGITS = re.compile(r"\d+")
+_DIGITS = lazy(r"\d+")
 
 
 def date_key(text: str) -> str | None:

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from docwitness import TOOL_NAME, __version__
+from docwitness.lazy_re import lazy
 from docwitness.model import AlignedRow, Digests, Finding, Report, WitnessReport
 from docwitness.report import REPORTERS
 from docwitness.report.text import claims_line
@@ -32,7 +33,7 @@ CSP = (
 
 # Strict on purpose: a browser strips tabs, newlines and leading controls from a
 # URL before reading its scheme ("java\tscript:"), so anything unusual stays text.
-_SAFE_URL = re.compile(r"https?://[^\s\"'<>`\\\x00-\x1f\x7f]+", re.IGNORECASE)
+_SAFE_URL = lazy(r"https?://[^\s\"'<>`\\\x00-\x1f\x7f]+", re.IGNORECASE)
 
 # Styles live here so the page needs nothing else; system fonts only, since a
 # web font would be a request (and a CJK one several megabytes).

@@ -7,14 +7,13 @@ Markdown markup (a copy's "|" or "*" stays a character).
 
 from __future__ import annotations
 
-import re
-
+from docwitness.lazy_re import lazy
 from docwitness.model import Finding, Report, Verdict, WitnessReport
 from docwitness.report import MAX_FINDINGS, REPORTERS, first_findings, more_findings
 from docwitness.report.json import counts
 from docwitness.report.text import clip, percent, readings, where
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#~])")
+_SPECIAL = lazy(r"([\\`*_{}\[\]<>|#~])")
 
 
 def md(text: str) -> str:

@@ -30,10 +30,12 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
+from docwitness.lazy_re import lazy
+
 TMP_PREFIX = ".tmp-"
 WRITERS = ".writers"
 
-_NAME = re.compile(r"^\.tmp-(\d+)\.(\d+|x)\.([A-Za-z0-9-]*)\.")
+_NAME = lazy(r"^\.tmp-(\d+)\.(\d+|x)\.([A-Za-z0-9-]*)\.")
 
 
 @dataclass(frozen=True, slots=True)

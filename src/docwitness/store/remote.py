@@ -45,13 +45,13 @@ import contextlib
 import itertools
 import json
 import logging
-import re
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
 from docwitness.errors import StoreCorrupt, StoreError, StoreProblem
+from docwitness.lazy_re import lazy
 from docwitness.model import canonical_json, sha256_bytes
 from docwitness.store import Store, Verification, _hex
 from docwitness.store.bucket import Bucket, FsspecBucket
@@ -61,7 +61,7 @@ from docwitness.store.records import HistoryEntry, IndexEntry, entry_digest
 log = logging.getLogger(__name__)
 
 HEAD = "head.json"
-_ENTRY = re.compile(r"^(\d{8})\.json$")
+_ENTRY = lazy(r"^(\d{8})\.json$")
 _CREATE_TRIES = 5
 
 

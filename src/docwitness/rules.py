@@ -147,7 +147,9 @@ def head_words(text: str, rules: LanguageRules) -> str:
 # A paragraph this short with no sentence punctuation inside reads as a title or
 # a heading, not as prose that a page break could have cut.
 TITLE_MAX = 200
-_INNER_PUNCT = lazy(r"[。,;:!?、.，]")
+# CJK marks stand outside the classes: a class holding one character beyond Latin-1
+# is compiled into a table of the whole Basic Multilingual Plane (a millisecond).
+_INNER_PUNCT = lazy(r"[,;:!?.]|。|、|，")
 
 
 def title_like(text: str) -> bool:
@@ -189,7 +191,11 @@ def short_form(text: str) -> str:
 CUT_OFF_MARKERS: tuple[tuple[str, str, LazyPattern], ...] = (
     ("preview-ended", "zh", lazy(r"预览已结束|试读结束|预览结束")),
     ("read-full-text", "zh", lazy(r"点击查看全文|阅读全文|展开全文|查看全文|全文阅读")),
-    ("to-be-continued", "zh", lazy(r"未完待续|[(（\[【](?:未完|待续|未完待续)[)）\]】]")),
+    (
+        "to-be-continued",
+        "zh",
+        lazy(r"未完待续|[(（\[【](?:未完|待续|未完待续)[)）\]】]", hints=("未完", "待续")),
+    ),
     ("next-page", "zh", lazy(r"下一页")),
     ("read-more", "en", lazy(r"\bread more\b|\bcontinue reading\b|\bshow more\b", re.I)),
     ("to-be-continued", "en", lazy(r"\bto be continued\b", re.I)),
@@ -280,21 +286,30 @@ BOILERPLATE: tuple[tuple[str, LazyPattern, int], ...] = (
     (
         "editorial",
         lazy(
-            r"^(?:责任编辑|来源|编辑|稿源|原标题|字号)[:]|^\(完\)$|^[(\[【]全文[)\]】]$|^全文如下[:]?$"
+            r"^(?:责任编辑|来源|编辑|稿源|原标题|字号)[:]|^\(完\)$|^(?:[(\[]|【)全文(?:[)\]]|】)$"
+            r"|^全文如下[:]?$"
         ),
         80,
     ),
-    # A site's name or tagline printed in the article's column.
+    # A site's name or tagline printed in the article's column, in two rows: the
+    # Chinese names (compiled only for a line holding one of their words) and the
+    # Latin and Cyrillic ones (case ignored in those only: ignoring it across the CJK
+    # ranges costs milliseconds at every start).
     (
         "site-name",
-        # Case is ignored in the Latin and Cyrillic parts only: ignoring it across the
-        # CJK ranges costs milliseconds at every start.
         lazy(
             r"^[\u4e00-\u9fff]{2,10}[,]?自由的[\u4e00-\u9fff]{2,10}$"
-            r"|^(?i:(?:from )?wiki(?:source|pedia)(?:, the free (?:library|encyclopedia))?)$"
-            r"|^(?i:материал из (?:викитеки|википедии))"
             r"|^[\u4e00-\u9fff]{2,8}(?:网|网站|文库|百科|新闻网|在线)"
-            r"(?:[-—_|·][\u4e00-\u9fff]{2,8}(?:频道|栏目|新闻))?$"
+            r"(?:[-—_|·][\u4e00-\u9fff]{2,8}(?:频道|栏目|新闻))?$",
+            hints=("自由的", "网", "文库", "百科", "在线"),
+        ),
+        40,
+    ),
+    (
+        "site-name",
+        lazy(
+            r"^(?i:(?:from )?wiki(?:source|pedia)(?:, the free (?:library|encyclopedia))?)$"
+            r"|^(?i:материал из (?:викитеки|википедии))"
         ),
         40,
     ),
@@ -314,7 +329,8 @@ BOILERPLATE: tuple[tuple[str, LazyPattern, int], ...] = (
         "credit",
         lazy(
             r"^\(?(?:记者|通讯员|摄影|摄)\s?[\u4e00-\u9fff·]{2,8}(?:\s?摄)?\)?$"
-            r"|^(?:图片来源|图片|图|摄影|视频来源)[:]|^免责声明[:]"
+            r"|^(?:图片来源|图片|图|摄影|视频来源)[:]|^免责声明[:]",
+            hints=("记者", "通讯员", "摄", "图", "视频来源", "免责声明"),
         ),
         80,
     ),
@@ -322,20 +338,24 @@ BOILERPLATE: tuple[tuple[str, LazyPattern, int], ...] = (
     (
         "page-number",
         lazy(
-            r"^(?:[-—–] ?\d{1,4} ?[-—–]|第 ?\d{1,4} ?页(?: ?共 ?\d{1,4} ?页)?"
+            r"^(?:(?:-|—|–) ?\d{1,4} ?(?:-|—|–)|第 ?\d{1,4} ?页(?: ?共 ?\d{1,4} ?页)?"
             r"|(?:page|стр\.?|страница) ?\d{1,4}(?: (?:of|из) \d{1,4})?|\d{1,4} ?/ ?\d{1,4})$",
             re.I,
         ),
         24,
     ),
     # A trail of at least three short links: "新闻>滚动>正文", "Home > News > World".
-    ("breadcrumb", lazy(r"^(?:[^>›»\s]{1,12} ?[>›»] ?){2,}[^>›»\s]{1,12}$"), 60),
+    (
+        "breadcrumb",
+        lazy(r"^(?:(?:(?!›)[^>»\s]){1,12} ?(?:[>»]|›) ?){2,}(?:(?!›)[^>»\s]){1,12}$"),
+        60,
+    ),
 )
 # Every row above guards a length; a longer paragraph is text unless it holds a URL.
 _LONGEST_ROW = max(n for name, _, n in BOILERPLATE if name != "link-back")
 # A sentence that ends inside a paragraph and another that follows: prose, which only
 # a link or a copyright notice among the rows may be (the rest are single lines).
-_SENTENCE_INSIDE = lazy(r"[。!?;.] ?[^\s。!?;.\"')\]》]")
+_SENTENCE_INSIDE = lazy(r"(?:[!?;.]|。) ?(?!。|》)[^\s!?;.\"')\]]")
 _PROSE_MIN = 24
 _ROWS = {name: (pattern, n) for name, pattern, n in BOILERPLATE}
 _LINK, _LINK_MAX = _ROWS["link-back"]
@@ -393,16 +413,22 @@ _DATELINE_ZH = (
     r"[\u4e00-\u9fff]{2,16}?[0-9０-９一二三四五六七八九十〇]{1,3}月"
     r"[0-9０-９一二三四五六七八九十〇]{1,3}日\s*[电電](?:\s*[(（][^)）]{1,30}[)）])?"
 )
-DATELINE = lazy(r"^\s*(?P<dateline>" + _DATELINE_ZH + r")\s*(?P<sep>[/／|｜:：]?)\s*")
+# A pattern with hints is compiled only for a text holding one of them (every match
+# does); full-width marks stand outside the classes (see _INNER_PUNCT).
+DATELINE = lazy(
+    r"^\s*(?P<dateline>" + _DATELINE_ZH + r")\s*(?P<sep>[/／|｜:：]?)\s*", hints=("电", "電")
+)
+_OPEN = r"(?:[(\[]|（|【)"
+_CLOSE = r"(?:[)\]]|）|】)"
 TITLE_LABEL = lazy(
-    r"\s*(?P<label>[（(【\[]\s*(?:全文|全文內容|全文内容|full text|полный текст)\s*[）)】\]]"
-    r"|全文如下\s*[:：]?)\s*$",
+    rf"\s*(?P<label>{_OPEN}\s*(?:全文|全文內容|全文内容|full text|полный текст)\s*{_CLOSE}"
+    r"|全文如下\s*(?::|：)?)\s*$",
     re.I,
 )
-TITLE_LABEL_PREFIX = lazy(r"^\s*(?P<label>[（(【\[]\s*全文\s*[）)】\]])\s*")
-END_MARK = lazy(r"\s*(?P<label>[（(【\[]\s*[完終终]\s*[）)】\]])\s*$")
+TITLE_LABEL_PREFIX = lazy(rf"^\s*(?P<label>{_OPEN}\s*全文\s*{_CLOSE})\s*", hints=("全文",))
+END_MARK = lazy(rf"\s*(?P<label>{_OPEN}\s*(?:完|終|终)\s*{_CLOSE})\s*$", hints=("完", "終", "终"))
 
-_DATE = r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?"
+_DATE = r"\d{4}\s*(?:[-/.]|年)\s*\d{1,2}\s*(?:[-/.]|月)\s*\d{1,2}日?"
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?"
 _DATE_TIME = lazy(rf"{_DATE}(?:\s*{_TIME})?")
 _FIELD_NAMES = {
@@ -434,7 +460,8 @@ _NAMES = "|".join(sorted(_FIELD_NAMES, key=len, reverse=True))
 # canonical text keeps no space between Chinese words ("编辑:王某校对:李某").
 _FIELD = lazy(
     r"[\[【(（]?\s*(?P<name>" + _NAMES + r")\s*[:：]\s*"
-    r"(?P<value>(?:(?!(?:" + _NAMES + r")\s*[:：])[^\s\[\]【】()（）])*)\s*[\]】)）]?"
+    r"(?P<value>(?:(?!(?:" + _NAMES + r")\s*[:：])[^\s\[\]【】()（）])*)\s*[\]】)）]?",
+    hints=tuple(_FIELD_NAMES),
 )
 # Chrome that portals print inside the article's column: where, how many read or
 # commented, the type size, share, print, close, bookmark, report an error.
@@ -445,12 +472,18 @@ _CHROME = lazy(
     r"|(?:浏览|瀏覽|阅读|閱讀|点击|點擊)(?:次数|次數|量|数|數)?\s*[:：]\s*\d*"
     r"|(?:字号|字號|字体|字體)\s*[:：]?\s*(?:[大中小]\s*)*"
     r"|分享到\s*[:：]?|打印|列印|关闭|關閉|收藏|纠错|糾錯"
-    r"|[（(【\[]\s*[完終终]\s*[）)】\]]"
+    r"|[（(【\[]\s*[完終终]\s*[）)】\]]",
+    hints=(
+        *("位置", "参与", "參與", "评论", "評論", "浏览", "瀏覽", "阅读", "閱讀", "点击", "點擊"),
+        *("字号", "字號", "字体", "字體", "分享到", "打印", "列印", "关闭", "關閉", "收藏"),
+        *("纠错", "糾錯", "完", "終", "终"),
+    ),
 )
 # A publisher named without a label beside a date: "2017-07-05 05:42:41 新华网".
 _SITE = lazy(
     r"^\s*(?P<site>[\u4e00-\u9fffA-Za-z.]{1,16}?"
-    r"(?:网|網|社|报|報|台|新闻|新聞|日报|日報|在线|在線|频道|頻道|\.com|\.cn|\.org))\s*$"
+    r"(?:网|網|社|报|報|台|新闻|新聞|日报|日報|在线|在線|频道|頻道|\.com|\.cn|\.org))\s*$",
+    hints=(*"网網社报報台", "新闻", "新聞", "在线", "在線", "频道", "頻道", ".com", ".cn", ".org"),
 )
 _PAGER = lazy(r"(?:上一页|下一页|上一頁|下一頁|首页|首頁|尾页|尾頁|末页|末頁|\d{1,3}|[|｜])")
 _PAGER_WORD = lazy(r"上一页|下一页|上一頁|下一頁")
@@ -605,7 +638,8 @@ CLOSING_LINES: tuple[tuple[str, LazyPattern], ...] = (
         "signed-zh",
         lazy(
             r"^(?:[\u4e00-\u9fff]{1,8})?[\d〇一二三四五六七八九零]{4}年[\d一二三四五六七八九十]{1,3}月"
-            r"[\d一二三四五六七八九十]{1,3}日(?:于[\u4e00-\u9fff]{1,8})?(?:签署)?$"
+            r"[\d一二三四五六七八九十]{1,3}日(?:于[\u4e00-\u9fff]{1,8})?(?:签署)?$",
+            hints=("年",),
         ),
     ),
     ("signed-ru", lazy(r"^(?:г\. ?)?[А-ЯЁ][а-яё-]+, \d{1,2} [а-яё]+ \d{4}(?: года| г\.)?$")),

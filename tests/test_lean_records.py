@@ -113,9 +113,14 @@ def test_columns_round_trip_headings_markers_points_and_pages(
     back = DerivedRecord.from_json(obj)
     text, canonical = doc.extraction.text, doc.canonical_text
     assert back.document_of("made-copy", doc.source, text, canonical).paragraphs == doc.paragraphs
-    assert back.resolved(text, canonical) == record
+    assert back == record
+    resolved = record.resolved(text, canonical)
+    assert back.resolved(text, canonical) == resolved
+    assert [(p.raw, p.text, p.sha256, p.page) for p in resolved.paragraphs] == [
+        (p.raw, p.text, p.sha256, p.page) for p in doc.paragraphs
+    ]
     # Written again in schema 2 and read back, it says the same.
-    v2_json = json_bytes(replace(record, schema=RECORD_SCHEMA_2).to_json())
+    v2_json = json_bytes(replace(resolved, schema=RECORD_SCHEMA_2).to_json())
     v2 = DerivedRecord.from_json(json.loads(v2_json))
     assert v2.document_of("made-copy", doc.source, text, canonical).paragraphs == doc.paragraphs
 

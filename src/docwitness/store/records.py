@@ -495,6 +495,20 @@ class ParagraphColumns:
     @classmethod
     def of(cls, paragraphs: Sequence[ParagraphRecord]) -> ParagraphColumns:
         """The columns of paragraph records that know their place in the text."""
+        for i, p in enumerate(paragraphs):
+            if p.at is None:
+                raise ValueError(f"paragraph {i} is not a block after paragraph {i - 1}")
+        return cls._of([p.at for p in paragraphs if p.at is not None], paragraphs)
+
+    @classmethod
+    def of_document(cls, document: Document) -> ParagraphColumns:
+        """The columns of a document's paragraphs (each one a block of its extracted text)."""
+        return cls._of(_spans(document), document.paragraphs)
+
+    @classmethod
+    def _of(
+        cls, spans: list[tuple[int, int]], paragraphs: Sequence[ParagraphRecord | Paragraph]
+    ) -> ParagraphColumns:
         lengths: list[int] = []
         skips: list[tuple[int, int]] = []
         headings: list[int] = []
@@ -502,10 +516,9 @@ class ParagraphColumns:
         points: list[tuple[int, str | None]] = []
         pages: list[tuple[int, int | None]] = []
         start_here, point, page = 0, None, None
-        for i, p in enumerate(paragraphs):
-            if p.at is None or p.at[0] < start_here:
+        for i, (p, (start, end)) in enumerate(zip(paragraphs, spans, strict=True)):
+            if start < start_here:
                 raise ValueError(f"paragraph {i} is not a block after paragraph {i - 1}")
-            start, end = p.at
             if start > start_here:
                 skips.append((i, start - start_here))
             lengths.append(end - start)
@@ -658,9 +671,10 @@ def _counts(obj: object, where: str) -> tuple[int, ...]:
 class DerivedRecord:
     """Everything derived from a copy's pages but the capture time and transport.
 
-    A schema 3 record as read holds its paragraphs as ``columns`` and no
-    ``paragraphs`` until :meth:`resolved` reads them off the text objects;
-    :meth:`document_of` builds the :class:`Document` from the columns directly.
+    A schema 3 record, made (:meth:`of`) or read, holds its paragraphs as
+    ``columns`` and no ``paragraphs`` until :meth:`resolved` reads them off the
+    text objects; :meth:`document_of` builds the :class:`Document` from the columns
+    directly.
     """
 
     schema: str
@@ -671,7 +685,7 @@ class DerivedRecord:
     select: str | None
     extraction: ExtractionRecord
     paragraphs: tuple[ParagraphRecord, ...]
-    columns: ParagraphColumns | None = field(default=None, compare=False)
+    columns: ParagraphColumns | None = None
 
     @classmethod
     def of(
@@ -696,10 +710,9 @@ class DerivedRecord:
                 metadata=dict(ex.metadata),
                 warnings=tuple(ex.warnings),
             ),
-            paragraphs=tuple(
-                ParagraphRecord(p.raw, p.text, p.sha256, p.kind, p.marker, p.point, p.page, at)
-                for p, at in zip(document.paragraphs, _spans(document), strict=True)
-            ),
+            # As a record of this schema reads back: its paragraphs by column.
+            paragraphs=(),
+            columns=ParagraphColumns.of_document(document),
         )
 
     def resolved(self, extracted_text: str, canonical_text: str) -> DerivedRecord:
@@ -835,6 +848,8 @@ class DerivedRecord:
     def _paragraphs_json(self) -> Any:
         if self.schema != RECORD_SCHEMA:
             # Records of schemas 1 and 2 are written back as they were read.
+            if self.columns is not None and self.columns.lengths and not self.paragraphs:
+                raise ValueError("a record of schema 1 or 2 is written from resolved paragraphs")
             return [p.to_json(self.schema) for p in self.paragraphs]
         if self.columns is not None and not self.paragraphs:
             return self.columns.to_json()

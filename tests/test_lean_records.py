@@ -291,3 +291,25 @@ def test_schema_3_columns_that_do_not_read_are_store_problems(
     found = [p for p in s.verify() if p.kind == "invalid"]
     assert found and said in found[0].expected, found
     assert f"paragraphs {key}" in found[0].found, found  # where in the record
+
+
+def test_text_normalisation_leaves_alone_is_one_object_and_still_checked(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "made-plain.txt").write_text("第一段。\n\n第二段。\n", encoding="utf-8")
+    cat = tmp_path / "made-catalogue.toml"
+    cat.write_text(
+        '[document]\nid = "made-doc"\ntitle = "made"\nlanguage = "zh"\n'
+        '[[witness]]\nid = "made-plain"\nrole = "mirror"\npath = "made-plain.txt"\n',
+        encoding="utf-8",
+    )
+    fetch([cat], tmp_path / "s")
+    s = Store(tmp_path / "s")
+    entry = s.latest("made-doc", "made-plain")
+    assert entry is not None and entry.text == entry.canonical  # stored once
+    doc = s.load_document(entry, "made-plain")
+    assert [p.text for p in doc.paragraphs] == ["第一段。", "第二段。"]
+    s.object_path(entry.text).write_text("第一段。\n第二段!", encoding="utf-8")
+    with pytest.raises(StoreCorrupt, match="mismatch"):
+        s.load_document(entry, "made-plain")
+    assert any(p.kind == "mismatch" for p in s.verify())

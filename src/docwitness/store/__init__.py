@@ -541,7 +541,9 @@ class Store:
         record = DerivedRecord.from_json(self.get_json(entry.record), where)
         document = None
         if record.schema != RECORD_SCHEMA_1:
-            canonical = self.get(record.sha256.canonical).decode("utf-8")
+            # A text that normalisation left as it was is one object, read once.
+            same = record.sha256.canonical == entry.text
+            canonical = text if same else self.get(record.sha256.canonical).decode("utf-8")
             try:
                 document = record.document_of(witness, entry.source, text, canonical)
             except ValueError as exc:

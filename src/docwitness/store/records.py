@@ -813,7 +813,7 @@ class DerivedRecord:
     ) -> Document:
         ex = self.extraction
         extraction = Extraction(
-            blocks=tuple(Block(line) for line in extracted_text.split("\n")),
+            blocks=tuple(map(Block, extracted_text.split("\n"))),
             extractor=ex.extractor,
             extractor_version=ex.extractor_version,
             libraries=dict(ex.libraries),

@@ -313,3 +313,27 @@ def test_text_normalisation_leaves_alone_is_one_object_and_still_checked(
     with pytest.raises(StoreCorrupt, match="mismatch"):
         s.load_document(entry, "made-plain")
     assert any(p.kind == "mismatch" for p in s.verify())
+
+
+def test_copies_loaded_together_share_paragraph_digests(tmp_path: Path) -> None:
+    store = fetched(tmp_path)
+    s = Store(store)
+    digests: dict[str, str] = {}
+    names = ["made-full", "made-cut", "made-gb18030"]
+    together = []
+    for name in names:
+        entry = s.latest("made-doc", name)
+        assert entry is not None
+        together.append(s.load_document(entry, name, digests))
+    alone = []
+    for name in names:
+        entry = s.latest("made-doc", name)
+        assert entry is not None
+        alone.append(s.load_document(entry, name))
+    assert together == alone
+    # One digest per distinct canonical line, each the line's own.
+    lines = {p.text for d in alone for p in d.paragraphs}
+    assert set(digests) == lines
+    assert all(digests[p.text] == p.sha256 for d in alone for p in d.paragraphs)
+    fresh = document_from_captures([capture_file(tmp_path / "made-cut.txt")], "made-cut")
+    assert [p.sha256 for p in together[1].paragraphs] == [p.sha256 for p in fresh.paragraphs]

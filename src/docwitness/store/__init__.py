@@ -532,10 +532,13 @@ class Store:
         entries = self.history(document, witness)
         return entries[-1] if entries else None
 
-    def load_document(self, entry: HistoryEntry, witness: str) -> Document:
+    def load_document(
+        self, entry: HistoryEntry, witness: str, digests: dict[str, str] | None = None
+    ) -> Document:
         """The document a history entry recorded, read back and checked from its objects
         (each read and re-hashed once; a schema 3 record's paragraphs built straight
-        from its columns and the two texts)."""
+        from its columns and the two texts). ``digests`` is the paragraph digests worked
+        out already, by canonical text, for the copies of one document read together."""
         text = self.get(entry.text).decode("utf-8")
         where = self.where(entry.record)
         record = DerivedRecord.from_json(self.get_json(entry.record), where)
@@ -545,7 +548,7 @@ class Store:
             same = record.sha256.canonical == entry.text
             canonical = text if same else self.get(record.sha256.canonical).decode("utf-8")
             try:
-                document = record.document_of(witness, entry.source, text, canonical)
+                document = record.document_of(witness, entry.source, text, canonical, digests)
             except ValueError as exc:
                 raise _not_borne_out(where, exc) from None
         if record.sha256.text != entry.text:

@@ -596,12 +596,15 @@ class ParagraphColumns:
             pages=pairs("page", lambda v: v is None or _is_count(v), "a page or null"),
         )
 
-    def expanded(self, extracted_text: str, canonical_text: str) -> _Expanded:
+    def expanded(
+        self, extracted_text: str, canonical_text: str, digests: dict[str, str] | None = None
+    ) -> _Expanded:
         """Every paragraph's start, end, raw text, canonical text, digest, kind, marker,
         point and page, read off the two texts. Offsets outside the extracted text, a
         paragraph that is not a whole block (blocks are joined by newlines), or a
         canonical text with another number of lines than there are paragraphs raise
-        ``ValueError``."""
+        ``ValueError``. ``digests`` holds the digests of lines worked out already
+        (the copies of one document share most of their lines); it gains this text's."""
         n = len(self.lengths)
         lines = canonical_text.split("\n") if n else []
         if len(lines) != n:
@@ -626,7 +629,13 @@ class ParagraphColumns:
             raise ValueError(f"paragraph {inside} points outside the extracted text")
         raws = [extracted_text[s:e] for s, e in zip(starts, ends, strict=True)]
         sha = hashlib.sha256
-        digests = ["sha256:" + sha(line.encode("utf-8")).hexdigest() for line in lines]
+        memo = {} if digests is None else digests
+        found: list[str] = []
+        for line in lines:
+            digest = memo.get(line)
+            if digest is None:
+                digest = memo[line] = "sha256:" + sha(line.encode("utf-8")).hexdigest()
+            found.append(digest)
         kinds = ["paragraph"] * n
         for i in self.headings:
             kinds[i] = "heading"
@@ -634,7 +643,7 @@ class ParagraphColumns:
         for i, marker in self.markers:
             markers[i] = marker
         return _Expanded(
-            starts, ends, raws, lines, digests, kinds, markers,
+            starts, ends, raws, lines, found, kinds, markers,
             _runs(self.points, n), _runs(self.pages, n),
         )
 
@@ -772,16 +781,21 @@ class DerivedRecord:
         return key(self) == key(other)
 
     def document_of(
-        self, witness: str, source: str, extracted_text: str, canonical_text: str
+        self,
+        witness: str,
+        source: str,
+        extracted_text: str,
+        canonical_text: str,
+        digests: dict[str, str] | None = None,
     ) -> Document:
         """The :class:`Document` this record describes, read off its text objects (a
-        schema 3 record's columns straight into paragraphs); ``ValueError`` as for
-        :meth:`resolved`."""
+        schema 3 record's columns straight into paragraphs, ``digests`` as for
+        :meth:`ParagraphColumns.expanded`); ``ValueError`` as for :meth:`resolved`."""
         if self.columns is None or self.paragraphs:
             return self.resolved(extracted_text, canonical_text).document(
                 witness, source, extracted_text
             )
-        x = self.columns.expanded(extracted_text, canonical_text)
+        x = self.columns.expanded(extracted_text, canonical_text, digests)
         paragraphs = tuple(
             map(
                 Paragraph, range(len(x.raws)), x.raws, x.lines, x.digests, x.kinds,

@@ -23,6 +23,7 @@ from docwitness.store.records import (
     RECORD_SCHEMA_1,
     RECORD_SCHEMA_2,
     DerivedRecord,
+    SharedTexts,
     json_bytes,
 )
 from test_store import catalogue, fetched, made_copies, reindex
@@ -318,13 +319,13 @@ def test_text_normalisation_leaves_alone_is_one_object_and_still_checked(
 def test_copies_loaded_together_share_paragraph_digests(tmp_path: Path) -> None:
     store = fetched(tmp_path)
     s = Store(store)
-    digests: dict[str, str] = {}
+    shared = SharedTexts()
     names = ["made-full", "made-cut", "made-gb18030"]
     together = []
     for name in names:
         entry = s.latest("made-doc", name)
         assert entry is not None
-        together.append(s.load_document(entry, name, digests))
+        together.append(s.load_document(entry, name, shared))
     alone = []
     for name in names:
         entry = s.latest("made-doc", name)
@@ -333,7 +334,12 @@ def test_copies_loaded_together_share_paragraph_digests(tmp_path: Path) -> None:
     assert together == alone
     # One digest per distinct canonical line, each the line's own.
     lines = {p.text for d in alone for p in d.paragraphs}
-    assert set(digests) == lines
-    assert all(digests[p.text] == p.sha256 for d in alone for p in d.paragraphs)
+    assert set(shared.digests) == lines
+    assert all(shared.digests[p.text] == p.sha256 for d in alone for p in d.paragraphs)
+    # Equal texts of the copies are one string.
+    full, cut = together[0], together[1]
+    assert len(cut.paragraphs) < len(full.paragraphs)  # made-cut is full's first paragraphs
+    pairs = zip(full.paragraphs, cut.paragraphs, strict=False)
+    assert all(p.text is q.text and p.raw is q.raw for p, q in pairs)
     fresh = document_from_captures([capture_file(tmp_path / "made-cut.txt")], "made-cut")
     assert [p.sha256 for p in together[1].paragraphs] == [p.sha256 for p in fresh.paragraphs]

@@ -53,6 +53,7 @@ from docwitness.store.records import (
     HistoryEntry,
     HistoryIndex,
     IndexEntry,
+    SharedTexts,
     entry_digest,
     json_bytes,
 )
@@ -533,12 +534,13 @@ class Store:
         return entries[-1] if entries else None
 
     def load_document(
-        self, entry: HistoryEntry, witness: str, digests: dict[str, str] | None = None
+        self, entry: HistoryEntry, witness: str, shared: SharedTexts | None = None
     ) -> Document:
         """The document a history entry recorded, read back and checked from its objects
         (each read and re-hashed once; a schema 3 record's paragraphs built straight
-        from its columns and the two texts). ``digests`` is the paragraph digests worked
-        out already, by canonical text, for the copies of one document read together."""
+        from its columns and the two texts). ``shared`` holds the texts and paragraph
+        digests of the copies of the same document read already
+        (:class:`~docwitness.store.records.SharedTexts`)."""
         text = self.get(entry.text).decode("utf-8")
         where = self.where(entry.record)
         record = DerivedRecord.from_json(self.get_json(entry.record), where)
@@ -548,7 +550,7 @@ class Store:
             same = record.sha256.canonical == entry.text
             canonical = text if same else self.get(record.sha256.canonical).decode("utf-8")
             try:
-                document = record.document_of(witness, entry.source, text, canonical, digests)
+                document = record.document_of(witness, entry.source, text, canonical, shared)
             except ValueError as exc:
                 raise _not_borne_out(where, exc) from None
         if record.sha256.text != entry.text:

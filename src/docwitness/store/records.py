@@ -50,6 +50,7 @@ __all__ = [
     "PageProvenance",
     "ParagraphColumns",
     "ParagraphRecord",
+    "SharedTexts",
     "entry_digest",
     "json_bytes",
 ]
@@ -597,14 +598,15 @@ class ParagraphColumns:
         )
 
     def expanded(
-        self, extracted_text: str, canonical_text: str, digests: dict[str, str] | None = None
+        self, extracted_text: str, canonical_text: str, shared: SharedTexts | None = None
     ) -> _Expanded:
         """Every paragraph's start, end, raw text, canonical text, digest, kind, marker,
         point and page, read off the two texts. Offsets outside the extracted text, a
         paragraph that is not a whole block (blocks are joined by newlines), or a
         canonical text with another number of lines than there are paragraphs raise
-        ``ValueError``. ``digests`` holds the digests of lines worked out already
-        (the copies of one document share most of their lines); it gains this text's."""
+        ``ValueError``. ``shared`` holds the texts and digests of the copies of the
+        same document read already (they share most of their paragraphs); it gains
+        this one's."""
         n = len(self.lengths)
         lines = canonical_text.split("\n") if n else []
         if len(lines) != n:
@@ -629,7 +631,13 @@ class ParagraphColumns:
             raise ValueError(f"paragraph {inside} points outside the extracted text")
         raws = [extracted_text[s:e] for s, e in zip(starts, ends, strict=True)]
         sha = hashlib.sha256
-        memo = {} if digests is None else digests
+        memo: dict[str, str] = {}
+        if shared is not None:
+            # The copies' equal texts become one string each (its hash worked out once,
+            # equal by identity).
+            texts, memo = shared.texts, shared.digests
+            lines = [texts.setdefault(line, line) for line in lines]
+            raws = [texts.setdefault(raw, raw) for raw in raws]
         found: list[str] = []
         for line in lines:
             digest = memo.get(line)
@@ -646,6 +654,17 @@ class ParagraphColumns:
             starts, ends, raws, lines, found, kinds, markers,
             _runs(self.points, n), _runs(self.pages, n),
         )
+
+
+class SharedTexts:
+    """The texts of the copies of one document read together: each paragraph text,
+    raw or canonical, kept as one string, and each canonical line's digest."""
+
+    __slots__ = ("digests", "texts")
+
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}
+        self.digests: dict[str, str] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -786,16 +805,16 @@ class DerivedRecord:
         source: str,
         extracted_text: str,
         canonical_text: str,
-        digests: dict[str, str] | None = None,
+        shared: SharedTexts | None = None,
     ) -> Document:
         """The :class:`Document` this record describes, read off its text objects (a
-        schema 3 record's columns straight into paragraphs, ``digests`` as for
+        schema 3 record's columns straight into paragraphs, ``shared`` as for
         :meth:`ParagraphColumns.expanded`); ``ValueError`` as for :meth:`resolved`."""
         if self.columns is None or self.paragraphs:
             return self.resolved(extracted_text, canonical_text).document(
                 witness, source, extracted_text
             )
-        x = self.columns.expanded(extracted_text, canonical_text, digests)
+        x = self.columns.expanded(extracted_text, canonical_text, shared)
         paragraphs = tuple(
             map(
                 Paragraph, range(len(x.raws)), x.raws, x.lines, x.digests, x.kinds,

@@ -557,7 +557,7 @@ class Store:
             raise StoreCorrupt(
                 [StoreProblem(entry.record, "mismatch", f"text {entry.text}", record.sha256.text)]
             )
-        return document or record.document(witness, entry.source, text)
+        return document if document is not None else record.document(witness, entry.source, text)
 
     def histories(self) -> Iterator[tuple[str, str, Path]]:
         base = self.root / "witnesses"

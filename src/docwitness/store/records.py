@@ -562,7 +562,7 @@ class ParagraphColumns:
         lengths = f.one("length", _counts)
         n = len(lengths)
 
-        def pairs(key: str, ok: Any, expected: str, runs: bool = False) -> tuple[Any, ...]:
+        def pairs(key: str, ok: Any, expected: str) -> tuple[Any, ...]:
             if not f.has(key):
                 return ()
             at = f"{where} {key}"

@@ -248,9 +248,10 @@ def decode(body: bytes, header: str | None = None, html: bool = False) -> Decode
         evidence["detector_note"] = "not run: UTF-16 without a BOM, by its NUL bytes"
         text = body.decode(sixteen, errors="replace")
         return _finish(body, text, sixteen, "nul_pattern", evidence)
+    as_utf8: str | None = None  # the body decoded strictly as UTF-8, once looked at
     if _HIGH.search(body):
         declared = {canonical_encoding(evidence.get(k)) for k in ("header", "meta")} - {None}
-        if declared <= {"utf-8"} and _clean(body, "utf-8") is not None:
+        if declared <= {"utf-8"} and (as_utf8 := _clean(body, "utf-8")) is not None:
             # Non-ASCII bytes that are valid UTF-8, and nothing declared otherwise: that is
             # the strongest evidence there is, and the detector (tens of ms a megabyte)
             # could only agree or be wrong.
@@ -283,7 +284,7 @@ def decode(body: bytes, header: str | None = None, html: bool = False) -> Decode
         enc = opinions.get(source)
         if enc is None:
             continue
-        text_or_none = _clean(body, enc)
+        text_or_none = as_utf8 if enc == "utf-8" and as_utf8 is not None else _clean(body, enc)
         if text_or_none is None:
             continue
         score = strength(enc) if high else 0

@@ -29,8 +29,10 @@ resident set, against the input (both files).
 Further sections: a statement-sized ``diff`` against ``python -c pass``; one
 reference and 20 witnesses of ``--collate-kb`` each, ``fetch`` then ``collate``,
 against one ``diff`` of that size (CPU, wall and the store's size against the
-input); the HTML report's size against its input; and the in-process stage
-split (load and normalise, compare, single-copy checks, render).
+input; every witness's collation checked to hold its injected changes and
+nothing else; ``--baseline SRC`` runs another version's ``src`` folder beside,
+interleaved); the HTML report's size against its input; and the in-process
+stage split (load and normalise, compare, single-copy checks, render).
 """
 
 from __future__ import annotations

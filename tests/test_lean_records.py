@@ -343,3 +343,22 @@ def test_copies_loaded_together_share_paragraph_digests(tmp_path: Path) -> None:
     assert all(p.text is q.text and p.raw is q.raw for p, q in pairs)
     fresh = document_from_captures([capture_file(tmp_path / "made-cut.txt")], "made-cut")
     assert [p.sha256 for p in together[1].paragraphs] == [p.sha256 for p in fresh.paragraphs]
+
+
+def test_collate_of_a_record_whose_length_is_off_stops_with_a_store_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from docwitness.cli import main
+    from docwitness.errors import ExitCode
+
+    def edit(columns: dict[str, Any]) -> None:
+        columns["length"][2] -= 1
+
+    _tampered_columns(tmp_path, edit)
+    capsys.readouterr()
+    code = main(["collate", str(tmp_path / "made-catalogue.toml"), "--store", str(tmp_path / "s")])
+    err = capsys.readouterr().err
+    assert code == ExitCode.STORE_CORRUPT
+    assert len(err.strip().splitlines()) == 1 and "store corrupt" in err
+    assert "paragraph 2 does not point at a block" in err
+    assert "Traceback" not in err

@@ -30,8 +30,10 @@ peak of a diff of two files of a few paragraphs: interpreter, modules, tables).
 Further sections: a statement-sized ``diff`` against ``python -c pass``; one
 reference and 20 witnesses of ``--collate-kb`` each, ``fetch`` then ``collate``,
 against one ``diff`` of that size (CPU, wall and the store's size against the
-input); the HTML report's size against its input; and the in-process stage
-split (load and normalise, compare, single-copy checks, render).
+input; every witness's collation checked to hold its injected changes and
+nothing else; ``--baseline SRC`` runs another version's ``src`` folder beside,
+interleaved); the HTML report's size against its input; and the in-process
+stage split (load and normalise, compare, single-copy checks, render).
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_collate import CLAUSE, paragraph
@@ -131,7 +134,13 @@ def write_pair(pair: MadePair, folder: Path, label: str) -> tuple[Path, Path]:
 def check_findings(report_path: Path, pair: MadePair) -> str | None:
     """None when the report holds every injected change and nothing else; else why not."""
     report = json.loads(report_path.read_text(encoding="utf-8"))
-    findings = report["witnesses"][0]["findings"]
+    return check_witness(report["witnesses"][0], pair)
+
+
+def check_witness(witness: dict[str, Any], pair: MadePair) -> str | None:
+    """None when a witness's report holds every change injected into it and nothing
+    else; else why not."""
+    findings = witness["findings"]
     variants = {f["ref"] for f in findings if f["kind"] == "variant"}
     moved = {f["ref"] for f in findings if f["kind"] == "moved"}
     splits = {f["ref"] for f in findings if f["kind"] == "split"}
@@ -366,7 +375,12 @@ role = "official"
 """
 
 
-def bench_collate(folder: Path, kb: int, witnesses: int, repeat: int) -> None:
+def bench_collate(
+    folder: Path, kb: int, witnesses: int, repeat: int, baseline: Path | None = None
+) -> None:
+    """``fetch`` then ``collate`` of one reference and ``witnesses`` made witnesses,
+    against one ``diff`` of that size; with ``baseline`` (the ``src`` folder of another
+    version of docwitness), the same runs of that version, interleaved."""
     print(f"## One {kb:,} KB reference and {witnesses} witnesses: fetch, then collate")
     print()
     work = folder / "collate"
@@ -376,8 +390,10 @@ def bench_collate(folder: Path, kb: int, witnesses: int, repeat: int) -> None:
     pair = make_pair(kb * 1024)
     (work / "sources" / "made-reference.txt").write_text("\n\n".join(pair.ref) + "\n", "utf-8")
     lines = [_COLLATE_CATALOGUE]
+    made: dict[str, MadePair] = {}
     for n in range(witnesses):
         w = make_witness(pair.ref, seed=3000 + n)  # the same reference, other changes
+        made[f"made-witness-{n:02}"] = w
         (work / "sources" / f"made-witness-{n:02}.txt").write_text(
             "\n\n".join(w.wit) + "\n", "utf-8"
         )
@@ -389,66 +405,72 @@ def bench_collate(folder: Path, kb: int, witnesses: int, repeat: int) -> None:
     ref_pair_a, ref_pair_b = write_pair(pair, work, "single")
     input_bytes = sum(p.stat().st_size for p in (work / "sources").glob("*.txt"))
 
-    fetches, collates, diffs = [], [], []
-    store_bytes = 0
+    versions: dict[str, dict[str, str] | None] = {"docwitness": None}
+    if baseline is not None:
+        versions["baseline"] = {**os.environ, "PYTHONPATH": str(baseline)}
+    runs: dict[tuple[str, str], list[Run]] = {}
+    store_bytes: dict[str, int] = {}
     for _ in range(repeat):
-        store = work / "snapshots"
-        if store.exists():
-            shutil.rmtree(store)
-        fetches.append(
-            run([*DOCWITNESS, "fetch", "sources/made-bench.toml", "--store", "snapshots"], cwd=work)
-        )
-        collates.append(
-            run(
-                [
-                    *DOCWITNESS,
-                    "collate",
-                    "sources/made-bench.toml",
-                    "--store",
-                    "snapshots",
-                    "--format",
-                    "json",
-                    "-o",
-                    "collate.json",
+        for version, env in versions.items():
+            store = work / f"snapshots-{version}"
+            if store.exists():
+                shutil.rmtree(store)
+            out = work / f"collate-{version}.json"
+            steps = {
+                "fetch": [*DOCWITNESS, "fetch", "sources/made-bench.toml", "--store", store.name],
+                "collate": [
+                    *DOCWITNESS, "collate", "sources/made-bench.toml", "--store", store.name,
+                    "--format", "json", "-o", out.name,
                 ],
-                cwd=work,
+                "one diff": [
+                    *DOCWITNESS, "diff", str(ref_pair_a), str(ref_pair_b), "--format", "json",
+                    "-o", str(work / "diff.json"),
+                ],
+            }
+            for step, cmd in steps.items():
+                runs.setdefault((version, step), []).append(run(cmd, cwd=work, env=env))
+            store_bytes[version] = sum(p.stat().st_size for p in store.rglob("*") if p.is_file())
+            _check_collation(out, made, version)
+    print(
+        f"Every injected change found and nothing else, in each of the {witnesses} "
+        f"witnesses; median of {repeat} run(s)."
+    )
+    print()
+    print("| version | step | CPU s | wall s | wall / CPU | × one diff (CPU) | peak MB |")
+    print("|---|---|---|---|---|---|---|")
+    for version in versions:
+        f, c, d = (medians(runs[(version, step)]) for step in ("fetch", "collate", "one diff"))
+        for name, x in (("fetch", f), ("collate", c), ("one diff", d)):
+            print(
+                f"| {version} | {name} | {x.cpu:.2f} | {x.wall:.2f} | {x.wall / x.cpu:.2f} | "
+                f"{x.cpu / d.cpu:.1f}× | {x.rss_kb / 1024:.0f} |"
             )
-        )
-        diffs.append(
-            run(
-                [
-                    *DOCWITNESS,
-                    "diff",
-                    str(ref_pair_a),
-                    str(ref_pair_b),
-                    "--format",
-                    "json",
-                    "-o",
-                    str(work / "diff.json"),
-                ]
-            )
-        )
-        store_bytes = sum(p.stat().st_size for p in store.rglob("*") if p.is_file())
-    f, c, d = medians(fetches), medians(collates), medians(diffs)
-    json_bytes = (work / "collate.json").stat().st_size
-    print("| step | CPU s | wall s | wall / CPU | × one diff (CPU) | peak MB |")
-    print("|---|---|---|---|---|---|")
-    for name, x in (("fetch", f), ("collate", c), ("one diff", d)):
+        both = f.cpu + c.cpu
         print(
-            f"| {name} | {x.cpu:.2f} | {x.wall:.2f} | {x.wall / x.cpu:.2f} | "
-            f"{x.cpu / d.cpu:.1f}× | {x.rss_kb / 1024:.0f} |"
+            f"| {version} | fetch + collate | {both:.2f} | {f.wall + c.wall:.2f} | "
+            f"{(f.wall + c.wall) / both:.2f} | {both / d.cpu:.1f}× | |"
         )
-    both = f.cpu + c.cpu
-    print(
-        f"| fetch + collate | {both:.2f} | {f.wall + c.wall:.2f} | "
-        f"{(f.wall + c.wall) / both:.2f} | {both / d.cpu:.1f}× | |"
-    )
     print()
-    print(
-        f"Input {input_bytes / 1e6:.1f} MB; store {store_bytes / 1e6:.1f} MB "
-        f"({store_bytes / input_bytes:.2f}× the input); collate's JSON {json_bytes / 1e6:.1f} MB."
-    )
+    for version in versions:
+        json_bytes = (work / f"collate-{version}.json").stat().st_size
+        held = store_bytes[version]
+        print(
+            f"{version}: input {input_bytes / 1e6:.1f} MB; store {held / 1e6:.1f} MB "
+            f"({held / input_bytes:.2f}× the input); "
+            f"collate's JSON {json_bytes / 1e6:.1f} MB."
+        )
     print()
+
+
+def _check_collation(report_path: Path, made: dict[str, MadePair], version: str) -> None:
+    """Stop unless every witness of the collation holds its injected changes and nothing
+    else."""
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    seen = {w["id"]: w for w in report["witnesses"]}
+    for wid, pair in made.items():
+        problem = check_witness(seen[wid], pair) if wid in seen else "not in the report"
+        if problem:
+            raise SystemExit(f"{version} collate, {wid}: not the injected changes: {problem}")
 
 
 def bench_html(folder: Path, kb: int) -> None:
@@ -530,6 +552,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--witnesses", type=int, default=20)
     parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="the src folder of another docwitness version: the collate section times it too",
+    )
+    parser.add_argument(
         "--quick", action="store_true", help="small sizes and 3 runs: a check that everything runs"
     )
     parser.add_argument(
@@ -555,11 +582,12 @@ def main(argv: list[str] | None = None) -> int:
     # every run, a third of a small diff's time).
     import docwitness
 
-    subprocess.run(
-        [PY, "-m", "compileall", "-q", str(Path(docwitness.__file__).parent)],
-        check=False,
-        env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
-    )
+    for tree in [Path(docwitness.__file__).parent, *([args.baseline] if args.baseline else [])]:
+        subprocess.run(
+            [PY, "-m", "compileall", "-q", str(tree)],
+            check=False,
+            env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+        )
     with tempfile.TemporaryDirectory(prefix="docwitness-bench-") as tmp:
         folder = Path(tmp)
         if "startup" in only:
@@ -567,7 +595,7 @@ def main(argv: list[str] | None = None) -> int:
         if "diff" in only:
             bench_diff(folder, sizes, repeat, args.dmp_budget)
         if "collate" in only:
-            bench_collate(folder, collate_kb, witnesses, max(1, repeat // 2))
+            bench_collate(folder, collate_kb, witnesses, max(1, repeat // 2), args.baseline)
         if "html" in only:
             bench_html(folder, sizes[0])
         if "stages" in only:

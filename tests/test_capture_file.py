@@ -12,6 +12,7 @@ import json
 import os
 import socket
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,28 @@ def test_fetch_applies_max_bytes_to_local_copies(
     results = json.loads(capsys.readouterr().out)
     assert all("over the limit of 100" in r["reason"] for r in results)
     assert main(args) == ExitCode.OK
+
+
+_FETCH_PROBE = """
+import sys
+from docwitness.cli import main
+code = main(sys.argv[1:])
+print(code, "requests" in sys.modules, file=sys.stderr)
+"""
+
+
+def test_a_fetch_of_local_copies_never_loads_the_http_client(tmp_path: Path) -> None:
+    made.write_made(tmp_path, "made-local.txt", made.made_statement())
+    (tmp_path / "made-local.toml").write_text(
+        '[document]\nid = "made-doc"\ntitle = "made"\nlanguage = "zh"\n'
+        '[[witness]]\nid = "made-local"\nrole = "mirror"\npath = "made-local.txt"\n',
+        encoding="utf-8",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", _FETCH_PROBE, "fetch", "made-local.toml", "--store", "s"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert proc.stderr.strip().splitlines()[-1] == "0 False", proc.stderr
+    assert (tmp_path / "s" / "witnesses" / "made-doc" / "made-local.jsonl").is_file()

@@ -245,8 +245,10 @@ def test_layout_record_round_trips_through_the_store(built: Callable[[str], Made
     doc = build_document(pdf.name, str(pdf), "sha256:" + "0" * 64, _extracted(pdf))
     record = DerivedRecord.of(doc, ["sha256:" + "0" * 64], "pdf", None)
     obj = json.loads(json.dumps(record.to_json()))
+    assert DerivedRecord.from_json(obj) == record
     again = DerivedRecord.from_json(obj).resolved(doc.extraction.text, doc.canonical_text)
-    assert again == record
+    assert again == record.resolved(doc.extraction.text, doc.canonical_text)
+    assert [p.raw for p in again.paragraphs] == [p.raw for p in doc.paragraphs]
     assert again.extraction.metadata["pdf_pages"] == doc.extraction.metadata["pdf_pages"]
 
 

@@ -179,10 +179,14 @@ HISTORY_EDITS = {
 
 RECORD_EDITS = {
     "missing-extraction": (_del("extraction"), "extraction"),
-    "paragraph-without-place": (lambda r: r["paragraphs"][0].pop("at"), "paragraphs[0] at"),
-    "place-of-wrong-type": (
-        lambda r: r["paragraphs"][0].__setitem__("at", "0-9"),
-        "paragraphs[0] at",
+    "paragraphs-without-lengths": (lambda r: r["paragraphs"].pop("length"), "paragraphs length"),
+    "lengths-of-wrong-type": (
+        lambda r: r["paragraphs"].__setitem__("length", "0-9"),
+        "paragraphs length",
+    ),
+    "point-of-wrong-type": (
+        lambda r: r["paragraphs"].__setitem__("point", [[3, 10]]),
+        "paragraphs point[0]",
     ),
     "encoding-of-wrong-type": (lambda r: r["extraction"].__setitem__("encoding", 8), "encoding"),
 }

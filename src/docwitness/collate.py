@@ -208,13 +208,16 @@ class Loaded:
 
 def load_latest(store: Store, doc: DocumentSpec) -> list[Loaded]:
     """Each witness's latest snapshot from the store."""
+    from docwitness.store.records import SharedTexts
+
     out = []
+    shared = SharedTexts()  # the copies share most of their paragraphs
     for spec in doc.witnesses:
         entry = store.latest(doc.id, spec.id)
         if entry is None:
             out.append(Loaded(spec, None, None, "never captured (run docwitness fetch)"))
         else:
-            out.append(Loaded(spec, store.load_document(entry, spec.id), entry))
+            out.append(Loaded(spec, store.load_document(entry, spec.id, shared), entry))
     return out
 
 

@@ -20,10 +20,12 @@ canonical text.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -315,26 +317,63 @@ def _spaces(text: str) -> str:
     return _drop_spaces_next_to_cjk(text) if " " in text else text
 
 
+class _Shared:
+    """Paragraph texts already normalised: raw text → (canonical text, its digest)."""
+
+    __slots__ = ("chars", "texts")
+
+    def __init__(self) -> None:
+        self.texts: dict[str, tuple[str, str]] = {}
+        self.chars = 0
+
+
+_SHARED: ContextVar[_Shared | None] = ContextVar("docwitness_shared_paragraphs", default=None)
+_SHARED_CHARS = 8_000_000  # at most this much raw text is kept
+
+
+@contextlib.contextmanager
+def shared_paragraphs() -> Iterator[None]:
+    """Within the block, a paragraph text met again (in this thread) is normalised once.
+
+    The copies of one document share most of their paragraphs, and a paragraph's
+    canonical form is a function of its text alone: ``fetch`` reads a document's
+    copies inside one such block. At most 8 million characters are kept."""
+    token = _SHARED.set(_Shared())
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
 def canonical_paragraphs(blocks: tuple[Block, ...] | list[Block]) -> tuple[Paragraph, ...]:
     """Blocks → canonical paragraphs; blocks that normalise to nothing are dropped."""
-    kept: list[tuple[Block, str]] = []
+    shared = _SHARED.get()
+    kept: list[tuple[Block, str, str]] = []
     for block in blocks:
-        text = normalise_text(block.text)
-        if text:
-            kept.append((block, text))
-    points = assign_points([t for _, t in kept], [b.kind for b, _ in kept])
+        known = shared.texts.get(block.text) if shared is not None else None
+        if known is None:
+            text = normalise_text(block.text)
+            known = (text, sha256_text(text) if text else "")
+            if shared is not None and shared.chars < _SHARED_CHARS:
+                shared.texts[block.text] = known
+                shared.chars += len(block.text)
+        if known[0]:
+            kept.append((block, *known))
+    points = assign_points([t for _, t, _ in kept], [b.kind for b, _, _ in kept])
     return tuple(
         Paragraph(
             index=i,
             raw=block.text,
             text=text,
-            sha256=sha256_text(text),
+            sha256=digest,
             kind=block.kind,
             marker=marker,
             point=point,
             page=block.page,
         )
-        for i, ((block, text), (marker, point)) in enumerate(zip(kept, points, strict=True))
+        for i, ((block, text, digest), (marker, point)) in enumerate(
+            zip(kept, points, strict=True)
+        )
     )
 
 

@@ -33,7 +33,7 @@ from docwitness.model import (
     Report,
     Verdict,
 )
-from docwitness.normalise import PROFILE, document_from_captures
+from docwitness.normalise import PROFILE, document_from_captures, shared_paragraphs
 from docwitness.single_copy import summary
 
 if TYPE_CHECKING:
@@ -187,14 +187,16 @@ def _fetch_into(
         outcomes.update(
             fetch_many(wanted, pages, options, next_links=next_links, limiter=limiter)
         )
-        for spec in doc.witnesses:
-            with _pdf_budget(options):
-                result = record_witness(
-                    store, doc, spec, outcomes[spec.id], previous[spec.id], checks=checks
-                )
-            if progress is not None:
-                progress(spec.id, result.status)
-            results.append(result)
+        # The copies of one document share most of their paragraphs: each is normalised once.
+        with shared_paragraphs():
+            for spec in doc.witnesses:
+                with _pdf_budget(options):
+                    result = record_witness(
+                        store, doc, spec, outcomes[spec.id], previous[spec.id], checks=checks
+                    )
+                if progress is not None:
+                    progress(spec.id, result.status)
+                results.append(result)
     return results
 
 

@@ -498,12 +498,15 @@ def _position(index: int, body: range) -> str:
 
 
 def summary(document: Document, language: str | None = None) -> str:
-    """What the single-copy checks say of a fresh capture, in a few words."""
-    report = inspect_document(document, language=language)
-    cut = next((f for f in report.findings if f.kind == "truncation"), None)
+    """What the single-copy checks say of a fresh capture, in a few words: the verdict
+    :func:`inspect_document` gives, without building its side-by-side rows."""
+    unreliable = unreliable_text(document)
+    findings = (unreliable,) if unreliable is not None else analyse(document, language).findings
+    verdict = decide(findings, alone=True)
+    cut = next((f for f in findings if f.kind == "truncation"), None)
     if cut is not None and cut.outline:
-        return f"{report.verdict} in point {cut.outline}"
-    return report.verdict
+        return f"{verdict} in point {cut.outline}"
+    return verdict
 
 
 def unreliable_text(doc: Document) -> Finding | None:

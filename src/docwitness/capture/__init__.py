@@ -388,8 +388,6 @@ def fetch_many(
     """
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
-    from docwitness.capture.http import new_session
-
     opts = options or FetchOptions()
     previous_by_id = previous_by_id or {}
     limiter = limiter if limiter is not None else HostLimiter(opts.per_host)
@@ -401,6 +399,9 @@ def fetch_many(
         # requests.Session is not documented as thread-safe: one per worker thread.
         sess: requests.Session | None = getattr(local, "session", None)
         if sess is None:
+            # Imported here: a fetch of local copies alone never loads requests.
+            from docwitness.capture.http import new_session
+
             sess = new_session(opts)
             local.session = sess
             with sessions_lock:
@@ -413,7 +414,8 @@ def fetch_many(
                 spec,
                 previous_by_id.get(spec.id),
                 opts,
-                session=thread_session(),
+                # A file, or a record of a WARC or WACZ file, is read without a session.
+                session=None if spec.local else thread_session(),
                 limiter=limiter,
                 next_links=next_links,
             )

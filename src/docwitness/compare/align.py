@@ -166,21 +166,23 @@ def _heaviest_chain(pairs: list[tuple[int, int]], weights: list[int], size: int)
 
     A Fenwick tree of prefix maxima over the second item: O(k log size).
     """
-    tree = [(0, -1)] * (size + 1)
+    # The tree's nodes as two lists (the heaviest chain ending there, and its last pair).
+    heaviest = [0] * (size + 1)
+    last = [-1] * (size + 1)
     best: list[int] = [0] * len(pairs)
     back: list[int] = [-1] * len(pairs)
     for k, (_, w) in enumerate(pairs):
         top, arg, pos = 0, -1, w  # prefix max over second items < w
         while pos > 0:
-            if tree[pos][0] > top:
-                top, arg = tree[pos]
-            pos -= pos & -pos
-        best[k] = top + weights[k]
+            if heaviest[pos] > top:
+                top, arg = heaviest[pos], last[pos]
+            pos &= pos - 1
+        here = best[k] = top + weights[k]
         back[k] = arg
         pos = w + 1
         while pos <= size:
-            if tree[pos][0] < best[k]:
-                tree[pos] = (best[k], k)
+            if heaviest[pos] < here:
+                heaviest[pos], last[pos] = here, k
             pos += pos & -pos
     if not pairs:
         return set()

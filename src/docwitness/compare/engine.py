@@ -203,10 +203,9 @@ class _Collation:
         if not self.r.boilerplate(i):  # site text that both copies carry is not the text
             self.covered += len(core)
             self.covered_w += len(core)
-        link = Link("equal", (i,), (j,))
         raw_differs = self.r.raw_core(i) != self.w.raw_core(j)
         if raw_differs:
-            self.formal_difference(link, equal=True)
+            self.formal_difference(Link("equal", (i,), (j,)), equal=True)
         kind = "formal" if raw_differs else "equal"
         self.row(kind, (i,), (j,), core, core, ((0, core),))
 
@@ -501,8 +500,8 @@ def compare(
         if same_r and same_w
         else Link(
             x.kind,
-            x.ref if same_r else tuple(rs[i] for i in x.ref),
-            x.witness if same_w else tuple(ws[j] for j in x.witness),
+            x.ref if same_r else tuple([rs[i] for i in x.ref]),
+            x.witness if same_w else tuple([ws[j] for j in x.witness]),
         )
         for x in alignment.links
     ]

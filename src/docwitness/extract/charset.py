@@ -248,7 +248,7 @@ def decode(body: bytes, header: str | None = None, html: bool = False) -> Decode
         evidence["detector_note"] = "not run: UTF-16 without a BOM, by its NUL bytes"
         text = body.decode(sixteen, errors="replace")
         return _finish(body, text, sixteen, "nul_pattern", evidence)
-    as_utf8: str | None = None  # the body decoded as UTF-8, when that was tried
+    as_utf8: str | None = None  # the body decoded strictly as UTF-8, once looked at
     if _HIGH.search(body):
         declared = {canonical_encoding(evidence.get(k)) for k in ("header", "meta")} - {None}
         if declared <= {"utf-8"} and (as_utf8 := _clean(body, "utf-8")) is not None:
@@ -284,7 +284,6 @@ def decode(body: bytes, header: str | None = None, html: bool = False) -> Decode
         enc = opinions.get(source)
         if enc is None:
             continue
-        # A megabyte of text is decoded once: the UTF-8 reading above serves again.
         text_or_none = as_utf8 if enc == "utf-8" and as_utf8 is not None else _clean(body, enc)
         if text_or_none is None:
             continue

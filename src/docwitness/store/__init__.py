@@ -53,6 +53,7 @@ from docwitness.store.records import (
     HistoryEntry,
     HistoryIndex,
     IndexEntry,
+    SharedTexts,
     entry_digest,
     json_bytes,
 )
@@ -106,14 +107,17 @@ def document_from_record(
 
 
 def _resolved(record: DerivedRecord, where: str, extracted: str, canonical: str) -> DerivedRecord:
-    """A schema 2 record with its paragraphs filled in from its text objects; one whose
-    paragraphs those texts do not bear out is a store problem."""
+    """A schema 2 or 3 record with its paragraphs filled in from its text objects; one
+    whose paragraphs those texts do not bear out is a store problem."""
     try:
         return record.resolved(extracted, canonical)
     except ValueError as exc:
-        raise StoreCorrupt(
-            [StoreProblem(where, "mismatch", "paragraphs in its text objects", str(exc))]
-        ) from None
+        raise _not_borne_out(where, exc) from None
+
+
+def _not_borne_out(where: str, exc: ValueError) -> StoreCorrupt:
+    problem = StoreProblem(where, "mismatch", "paragraphs in its text objects", str(exc))
+    return StoreCorrupt([problem])
 
 
 def _write_temporary(folder: Path, data: bytes, *, sync: bool = True) -> str:
@@ -529,15 +533,31 @@ class Store:
         entries = self.history(document, witness)
         return entries[-1] if entries else None
 
-    def load_document(self, entry: HistoryEntry, witness: str) -> Document:
-        """The document a history entry recorded, read back and checked from its objects."""
+    def load_document(
+        self, entry: HistoryEntry, witness: str, shared: SharedTexts | None = None
+    ) -> Document:
+        """The document a history entry recorded, read back and checked from its objects
+        (each read and re-hashed once; a schema 3 record's paragraphs built straight
+        from its columns and the two texts). ``shared`` holds the texts and paragraph
+        digests of the copies of the same document read already
+        (:class:`~docwitness.store.records.SharedTexts`)."""
         text = self.get(entry.text).decode("utf-8")
-        record = self.get_record(entry.record, text)
+        where = self.where(entry.record)
+        record = DerivedRecord.from_json(self.get_json(entry.record), where)
+        document = None
+        if record.schema != RECORD_SCHEMA_1:
+            # A text that normalisation left as it was is one object, read once.
+            same = record.sha256.canonical == entry.text
+            canonical = text if same else self.get(record.sha256.canonical).decode("utf-8")
+            try:
+                document = record.document_of(witness, entry.source, text, canonical, shared)
+            except ValueError as exc:
+                raise _not_borne_out(where, exc) from None
         if record.sha256.text != entry.text:
             raise StoreCorrupt(
                 [StoreProblem(entry.record, "mismatch", f"text {entry.text}", record.sha256.text)]
             )
-        return record.document(witness, entry.source, text)
+        return document if document is not None else record.document(witness, entry.source, text)
 
     def histories(self) -> Iterator[tuple[str, str, Path]]:
         base = self.root / "witnesses"
@@ -669,6 +689,10 @@ class Store:
                     StoreProblem(where, p.kind, p.expected, f"{p.found} ({p.path})")
                     for p in exc.problems
                 ]
+        if record.schema == RECORD_SCHEMA:
+            # Its paragraphs' texts and digests are read off the canonical text object,
+            # re-hashed above: there is nothing stored to disagree with it.
+            return problems
         paragraphs = record.paragraphs
         for i, p in enumerate(paragraphs):
             found = sha256_bytes(p.text.encode("utf-8"))

@@ -17,8 +17,11 @@ where a hand-edited or damaged record is wrong.
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from itertools import accumulate, pairwise
 from typing import Any
 
 from docwitness import __version__
@@ -45,14 +48,20 @@ __all__ = [
     "IndexEntry",
     "PageGap",
     "PageProvenance",
+    "ParagraphColumns",
     "ParagraphRecord",
+    "SharedTexts",
     "entry_digest",
     "json_bytes",
 ]
 
-RECORD_SCHEMA = "docwitness.record/2"
-# Records of schema 1 held every paragraph's raw and canonical text; they still read.
+RECORD_SCHEMA = "docwitness.record/3"
+# Records of schema 2 held one object per paragraph (its place in the extracted text,
+# its digest, kind, marker, point and page); records of schema 1 held every
+# paragraph's raw and canonical text as well. Both still read.
+RECORD_SCHEMA_2 = "docwitness.record/2"
 RECORD_SCHEMA_1 = "docwitness.record/1"
+RECORD_SCHEMAS = (RECORD_SCHEMA, RECORD_SCHEMA_2, RECORD_SCHEMA_1)
 
 
 def json_bytes(obj: Any) -> bytes:
@@ -345,11 +354,13 @@ class ExtractionRecord:
 class ParagraphRecord:
     """One canonical paragraph as stored (its index is its place in the list).
 
-    A record of schema 2 does not repeat the text: ``at`` is where the paragraph's
-    raw text lies in the extracted text object (start and end, in characters), and
-    its canonical text is its line of the canonical text object. ``raw`` and
-    ``text`` are filled in from those objects when the record is read
-    (:meth:`DerivedRecord.resolved`); a schema 1 record carries them itself.
+    A record of schema 2 or 3 does not repeat the text: ``at`` is where the
+    paragraph's raw text lies in the extracted text object (start and end, in
+    characters), and its canonical text is its line of the canonical text object.
+    ``raw`` and ``text`` are filled in from those objects when the record is read
+    (:meth:`DerivedRecord.resolved`); a schema 1 record carries them itself. A
+    schema 3 record stores no paragraph objects at all (see
+    :class:`ParagraphColumns`); this type is what it reads back as.
     """
 
     raw: str
@@ -361,7 +372,8 @@ class ParagraphRecord:
     page: int | None
     at: tuple[int, int] | None = None
 
-    def to_json(self, schema: str = RECORD_SCHEMA) -> dict[str, Any]:
+    def to_json(self, schema: str = RECORD_SCHEMA_2) -> dict[str, Any]:
+        """The paragraph's object in a record of schema 1 or 2."""
         if schema == RECORD_SCHEMA_1:
             return {
                 "raw": self.raw,
@@ -385,9 +397,10 @@ class ParagraphRecord:
 
     @classmethod
     def from_json(
-        cls, obj: object, where: str = "", schema: str = RECORD_SCHEMA
+        cls, obj: object, where: str = "", schema: str = RECORD_SCHEMA_2
     ) -> ParagraphRecord:
-        if schema == RECORD_SCHEMA and type(obj) is dict and len(obj) == 6:
+        """A paragraph's object of a record of schema 1 or 2."""
+        if schema == RECORD_SCHEMA_2 and type(obj) is dict and len(obj) == 6:
             # The common case, checked in one expression (a record holds a paragraph
             # per line of its document: the strict reader below is for what fails).
             at, sha, kind = obj.get("at"), obj.get("sha256"), obj.get("kind")
@@ -453,9 +466,244 @@ def _spans(document: Document) -> list[tuple[int, int]]:
     return spans
 
 
+def _is_count(value: object) -> bool:
+    return type(value) is int and value >= 0
+
+
+@dataclass(frozen=True, slots=True)
+class ParagraphColumns:
+    """The paragraphs of a schema 3 record, by column, what every paragraph shares left out.
+
+    ``lengths`` is each paragraph's raw text length in characters: a paragraph's raw
+    text begins on the character after the newline that ends the one before (the
+    first at offset 0), plus what ``skips`` adds before it (blocks of the extracted
+    text that normalise to nothing have no paragraph). Its canonical text is its
+    line of the canonical text object and its digest is that line's, worked out
+    again when the record is read, never stored. ``headings`` lists the paragraphs
+    of kind "heading" (the others are paragraphs), ``markers`` the numbering
+    markers, and ``points`` and ``pages`` are runs: from the paragraph named on,
+    the outline point (the page) is the value given, until the next run (None
+    before the first).
+    """
+
+    lengths: tuple[int, ...]
+    skips: tuple[tuple[int, int], ...] = ()
+    headings: tuple[int, ...] = ()
+    markers: tuple[tuple[int, str], ...] = ()
+    points: tuple[tuple[int, str | None], ...] = ()
+    pages: tuple[tuple[int, int | None], ...] = ()
+
+    @classmethod
+    def of(cls, paragraphs: Sequence[ParagraphRecord]) -> ParagraphColumns:
+        """The columns of paragraph records that know their place in the text."""
+        for i, p in enumerate(paragraphs):
+            if p.at is None:
+                raise ValueError(f"paragraph {i} is not a block after paragraph {i - 1}")
+        return cls._of([p.at for p in paragraphs if p.at is not None], paragraphs)
+
+    @classmethod
+    def of_document(cls, document: Document) -> ParagraphColumns:
+        """The columns of a document's paragraphs (each one a block of its extracted text)."""
+        return cls._of(_spans(document), document.paragraphs)
+
+    @classmethod
+    def _of(
+        cls, spans: list[tuple[int, int]], paragraphs: Sequence[ParagraphRecord | Paragraph]
+    ) -> ParagraphColumns:
+        lengths: list[int] = []
+        skips: list[tuple[int, int]] = []
+        headings: list[int] = []
+        markers: list[tuple[int, str]] = []
+        points: list[tuple[int, str | None]] = []
+        pages: list[tuple[int, int | None]] = []
+        start_here, point, page = 0, None, None
+        for i, (p, (start, end)) in enumerate(zip(paragraphs, spans, strict=True)):
+            if start < start_here:
+                raise ValueError(f"paragraph {i} is not a block after paragraph {i - 1}")
+            if start > start_here:
+                skips.append((i, start - start_here))
+            lengths.append(end - start)
+            start_here = end + 1
+            if p.kind == "heading":
+                headings.append(i)
+            if p.marker is not None:
+                markers.append((i, p.marker))
+            if p.point != point:
+                points.append((i, p.point))
+                point = p.point
+            if p.page != page:
+                pages.append((i, p.page))
+                page = p.page
+        return cls(
+            tuple(lengths), tuple(skips), tuple(headings), tuple(markers), tuple(points),
+            tuple(pages),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"length": list(self.lengths)}
+        for key, value in (
+            ("skip", self.skips),
+            ("marker", self.markers),
+            ("point", self.points),
+            ("page", self.pages),
+        ):
+            if value:
+                out[key] = [list(pair) for pair in value]
+        if self.headings:
+            out["heading"] = list(self.headings)
+        return out
+
+    @classmethod
+    def from_json(cls, obj: object, where: str = "") -> ParagraphColumns:
+        f = Fields(obj, where)
+        for key in f.obj:
+            if key not in ("length", "skip", "heading", "marker", "point", "page"):
+                raise invalid(f"{where} {key}", "no such key in a record's paragraphs", key)
+        lengths = f.one("length", _counts)
+        n = len(lengths)
+
+        def pairs(key: str, ok: Any, expected: str) -> tuple[Any, ...]:
+            if not f.has(key):
+                return ()
+            at = f"{where} {key}"
+            items = f.obj[key]
+            if not isinstance(items, list):
+                raise invalid(at, "a list of [paragraph, value] pairs", items)
+            out: list[tuple[int, Any]] = []
+            for k, item in enumerate(items):
+                if not (
+                    isinstance(item, list)
+                    and len(item) == 2
+                    and _is_count(item[0])
+                    and item[0] < n
+                    and (not out or item[0] > out[-1][0])
+                    and ok(item[1])
+                ):
+                    raise invalid(
+                        f"{at}[{k}]", f"[paragraph, {expected}], paragraphs in order", item
+                    )
+                out.append((item[0], item[1]))
+            return tuple(out)
+
+        headings = f.one("heading", _counts) if f.has("heading") else ()
+        if any(i >= n for i in headings) or any(b <= a for a, b in pairwise(headings)):
+            raise invalid(f"{where} heading", "paragraphs in order", list(headings)[:8])
+        return cls(
+            lengths=lengths,
+            skips=pairs("skip", lambda v: _is_count(v) and v > 0, "characters skipped"),
+            headings=headings,
+            markers=pairs("marker", lambda v: isinstance(v, str), "a marker"),
+            points=pairs("point", lambda v: v is None or isinstance(v, str), "a point or null"),
+            pages=pairs("page", lambda v: v is None or _is_count(v), "a page or null"),
+        )
+
+    def expanded(
+        self, extracted_text: str, canonical_text: str, shared: SharedTexts | None = None
+    ) -> _Expanded:
+        """Every paragraph's start, end, raw text, canonical text, digest, kind, marker,
+        point and page, read off the two texts. Offsets outside the extracted text, a
+        paragraph that is not a whole block (blocks are joined by newlines), or a
+        canonical text with another number of lines than there are paragraphs raise
+        ``ValueError``. ``shared`` holds the texts and digests of the copies of the
+        same document read already (they share most of their paragraphs); it gains
+        this one's."""
+        n = len(self.lengths)
+        lines = canonical_text.split("\n") if n else []
+        if len(lines) != n:
+            raise ValueError(f"the canonical text has {len(lines)} lines for {n} paragraphs")
+        # Each paragraph begins after the newline ending the one before, plus its skip.
+        steps = [0, *(length + 1 for length in self.lengths[:-1])] if n else []
+        for i, skip in self.skips:
+            steps[i] += skip
+        starts = list(accumulate(steps))
+        ends = [start + length for start, length in zip(starts, self.lengths, strict=True)]
+        size = len(extracted_text)
+        # The first paragraph that is wrong is the one named.
+        inside = n if not ends or ends[-1] <= size else next(
+            i for i, end in enumerate(ends) if end > size
+        )
+        before = [extracted_text[s - 1] if s else "\n" for s in starts[:inside]]
+        after = [extracted_text[e] if e < size else "\n" for e in ends[:inside]]
+        if before.count("\n") != inside or after.count("\n") != inside:
+            i = next(i for i in range(inside) if before[i] != "\n" or after[i] != "\n")
+            raise ValueError(f"paragraph {i} does not point at a block after paragraph {i - 1}")
+        if inside < n:
+            raise ValueError(f"paragraph {inside} points outside the extracted text")
+        raws = [extracted_text[s:e] for s, e in zip(starts, ends, strict=True)]
+        sha = hashlib.sha256
+        memo: dict[str, str] = {}
+        if shared is not None:
+            # The copies' equal texts become one string each (its hash worked out once,
+            # equal by identity).
+            texts, memo = shared.texts, shared.digests
+            lines = [texts.setdefault(line, line) for line in lines]
+            raws = [texts.setdefault(raw, raw) for raw in raws]
+        found: list[str] = []
+        for line in lines:
+            digest = memo.get(line)
+            if digest is None:
+                digest = memo[line] = "sha256:" + sha(line.encode("utf-8")).hexdigest()
+            found.append(digest)
+        kinds = ["paragraph"] * n
+        for i in self.headings:
+            kinds[i] = "heading"
+        markers: list[str | None] = [None] * n
+        for i, marker in self.markers:
+            markers[i] = marker
+        return _Expanded(
+            starts, ends, raws, lines, found, kinds, markers,
+            _runs(self.points, n), _runs(self.pages, n),
+        )
+
+
+class SharedTexts:
+    """The texts of the copies of one document read together: each paragraph text,
+    raw or canonical, kept as one string, and each canonical line's digest."""
+
+    __slots__ = ("digests", "texts")
+
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}
+        self.digests: dict[str, str] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class _Expanded:
+    starts: list[int]
+    ends: list[int]
+    raws: list[str]
+    lines: list[str]
+    digests: list[str]
+    kinds: list[str]
+    markers: list[str | None]
+    points: list[str | None]
+    pages: list[int | None]
+
+
+def _runs(runs: tuple[tuple[int, Any], ...], n: int) -> list[Any]:
+    """A column of ``n`` values from its runs (None before the first)."""
+    out: list[Any] = [None] * n
+    ends = [i for i, _ in runs[1:]] + [n] if runs else []
+    for (i, value), end in zip(runs, ends, strict=True):
+        out[i:end] = [value] * (end - i)
+    return out
+
+
+def _counts(obj: object, where: str) -> tuple[int, ...]:
+    if isinstance(obj, list) and all(_is_count(x) for x in obj):
+        return tuple(obj)
+    raise invalid(where, "a list of counts (integers from 0)", obj)
+
+
 @dataclass(frozen=True, slots=True)
 class DerivedRecord:
-    """Everything derived from a copy's pages but the capture time and transport."""
+    """Everything derived from a copy's pages but the capture time and transport.
+
+    A schema 3 record, made (:meth:`of`) or read, holds its paragraphs as
+    ``columns`` and no ``paragraphs`` until :meth:`resolved` reads them off the
+    text objects; :meth:`document_of` builds the :class:`Document` from the columns
+    directly.
+    """
 
     schema: str
     sha256: Digests
@@ -465,6 +713,7 @@ class DerivedRecord:
     select: str | None
     extraction: ExtractionRecord
     paragraphs: tuple[ParagraphRecord, ...]
+    columns: ParagraphColumns | None = None
 
     @classmethod
     def of(
@@ -489,10 +738,9 @@ class DerivedRecord:
                 metadata=dict(ex.metadata),
                 warnings=tuple(ex.warnings),
             ),
-            paragraphs=tuple(
-                ParagraphRecord(p.raw, p.text, p.sha256, p.kind, p.marker, p.point, p.page, at)
-                for p, at in zip(document.paragraphs, _spans(document), strict=True)
-            ),
+            # As a record of this schema reads back: its paragraphs by column.
+            paragraphs=(),
+            columns=ParagraphColumns.of_document(document),
         )
 
     def resolved(self, extracted_text: str, canonical_text: str) -> DerivedRecord:
@@ -502,6 +750,16 @@ class DerivedRecord:
         than the record has paragraphs, raise ``ValueError``."""
         if self.schema == RECORD_SCHEMA_1:
             return self
+        if self.columns is not None:
+            x = self.columns.expanded(extracted_text, canonical_text)
+            paragraphs = tuple(
+                ParagraphRecord(raw, line, sha, kind, marker, point, page, (start, end))
+                for raw, line, sha, kind, marker, point, page, start, end in zip(
+                    x.raws, x.lines, x.digests, x.kinds, x.markers, x.points, x.pages,
+                    x.starts, x.ends, strict=True,
+                )
+            )
+            return replace(self, paragraphs=paragraphs)
         lines = canonical_text.split("\n") if self.paragraphs else []
         if len(lines) != len(self.paragraphs):
             raise ValueError(
@@ -541,9 +799,33 @@ class DerivedRecord:
 
         return key(self) == key(other)
 
+    def document_of(
+        self,
+        witness: str,
+        source: str,
+        extracted_text: str,
+        canonical_text: str,
+        shared: SharedTexts | None = None,
+    ) -> Document:
+        """The :class:`Document` this record describes, read off its text objects (a
+        schema 3 record's columns straight into paragraphs, ``shared`` as for
+        :meth:`ParagraphColumns.expanded`); ``ValueError`` as for :meth:`resolved`."""
+        if self.columns is None or self.paragraphs:
+            return self.resolved(extracted_text, canonical_text).document(
+                witness, source, extracted_text
+            )
+        x = self.columns.expanded(extracted_text, canonical_text, shared)
+        paragraphs = tuple(
+            map(
+                Paragraph, range(len(x.raws)), x.raws, x.lines, x.digests, x.kinds,
+                x.markers, x.points, x.pages,
+            )
+        )
+        return self._document(witness, source, extracted_text, paragraphs)
+
     def document(self, witness: str, source: str, extracted_text: str) -> Document:
-        """The :class:`Document` this record describes (with its extracted text object)."""
-        ex = self.extraction
+        """The :class:`Document` this record describes (with its extracted text object),
+        from its resolved paragraphs."""
         paragraphs = tuple(
             Paragraph(
                 index=i,
@@ -557,8 +839,14 @@ class DerivedRecord:
             )
             for i, p in enumerate(self.paragraphs)
         )
+        return self._document(witness, source, extracted_text, paragraphs)
+
+    def _document(
+        self, witness: str, source: str, extracted_text: str, paragraphs: tuple[Paragraph, ...]
+    ) -> Document:
+        ex = self.extraction
         extraction = Extraction(
-            blocks=tuple(Block(line) for line in extracted_text.split("\n")),
+            blocks=tuple(map(Block, extracted_text.split("\n"))),
             extractor=ex.extractor,
             extractor_version=ex.extractor_version,
             libraries=dict(ex.libraries),
@@ -587,16 +875,37 @@ class DerivedRecord:
             "format": self.format,
             "select": self.select,
             "extraction": self.extraction.to_json(),
-            # Schema 1 records (the texts repeated) are written back as they were read.
-            "paragraphs": [p.to_json(self.schema) for p in self.paragraphs],
+            "paragraphs": self._paragraphs_json(),
         }
+
+    def _paragraphs_json(self) -> Any:
+        if self.schema != RECORD_SCHEMA:
+            # Records of schemas 1 and 2 are written back as they were read.
+            if self.columns is not None and self.columns.lengths and not self.paragraphs:
+                raise ValueError("a record of schema 1 or 2 is written from resolved paragraphs")
+            return [p.to_json(self.schema) for p in self.paragraphs]
+        if self.columns is not None and not self.paragraphs:
+            return self.columns.to_json()
+        return ParagraphColumns.of(self.paragraphs).to_json()
 
     @classmethod
     def from_json(cls, obj: object, where: str = "") -> DerivedRecord:
         f = Fields(obj, where)
         schema = f.text("schema")
-        if schema not in (RECORD_SCHEMA, RECORD_SCHEMA_1):
-            raise invalid(f"{where} schema", f"{RECORD_SCHEMA} or {RECORD_SCHEMA_1}", schema)
+        if schema not in RECORD_SCHEMAS:
+            raise invalid(f"{where} schema", " or ".join(RECORD_SCHEMAS), schema)
+        if schema == RECORD_SCHEMA:
+            return cls(
+                schema=schema,
+                sha256=f.one("sha256", _digests),
+                pages=f.digests("pages"),
+                profile=f.text("profile"),
+                format=f.opt_text("format"),
+                select=f.opt_text("select"),
+                extraction=f.one("extraction", ExtractionRecord.from_json),
+                paragraphs=(),
+                columns=f.one("paragraphs", ParagraphColumns.from_json),
+            )
         return cls(
             schema=schema,
             sha256=f.one("sha256", _digests),

@@ -261,7 +261,7 @@ def rederive(store: Store) -> list[Rederived]:
             # The rest of the record (outline points, markers, what was removed, tool
             # versions) may differ while the text does not: said, but not a text change.
             again = DerivedRecord.of(doc, list(record.pages), record.format, record.select)
-            if not again.same_as(record):
+            if not again.resolved(doc.extraction.text, doc.canonical_text).same_as(record):
                 changed += ("record",)
             ex2 = doc.extraction
             current = f"{ex2.extractor} {ex2.extractor_version} {ex2.libraries} {PROFILE.id}"

@@ -72,3 +72,28 @@ def test_fetch_records_each_copy_as_it_reads_alone(tmp_path: Path) -> None:
         assert entry.digests == alone.digests
         assert s.load_document(entry, p.stem).paragraphs == alone.paragraphs
     assert s.verify() == []
+
+
+def test_diff_normalises_the_paragraphs_its_two_copies_share_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docwitness.pipeline import diff
+
+    a, b = _copies(tmp_path)
+    calls: list[str] = []
+    real = normalise.normalise_text
+
+    def counted(raw: str) -> str:
+        calls.append(raw)
+        return real(raw)
+
+    shared = {blk.text for blk in document_from_captures([capture_file(b)], "b").extraction.blocks}
+    shared &= {blk.text for blk in document_from_captures([capture_file(a)], "a").extraction.blocks}
+    monkeypatch.setattr(normalise, "normalise_text", counted)
+    report = diff(str(a), str(b))
+    # A paragraph both copies hold is normalised once, for the reference; the changed
+    # one is normalised for each copy.
+    assert len(shared) >= 20
+    assert all(calls.count(text) == 1 for text in shared)
+    assert sum(text not in shared for text in calls) >= 1
+    assert report.witnesses[0].findings  # the edit and the cut are found

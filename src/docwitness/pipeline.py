@@ -255,8 +255,9 @@ def diff(
 ) -> Report:
     """Compare two copies directly, ``a`` being the reference. No catalogue needed.
     A URL is fetched with ``options`` (limits, as for :func:`fetch`)."""
-    ref = load_copy(a, format_a, options=options)
-    wit = load_copy(b, format_b, options=options)
+    with shared_paragraphs():  # the copies' common paragraphs are normalised once
+        ref = load_copy(a, format_a, options=options)
+        wit = load_copy(b, format_b, options=options)
     if ref.witness_id == wit.witness_id:
         wit = replace(wit, witness_id=f"{wit.witness_id} (b)")
     result = assess(ref, wit)

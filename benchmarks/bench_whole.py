@@ -197,13 +197,23 @@ def medians(runs: list[Run]) -> Run:
 
 
 def interleaved(
-    commands: dict[str, list[str]], repeat: int, cwd: Path | None = None
+    commands: dict[str, list[str]],
+    repeat: int,
+    cwd: Path | None = None,
+    envs: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Run]:
+    """Each command ``repeat`` times, one after another in turn; ``envs`` names the
+    environment of a command that runs another version of docwitness."""
     results: dict[str, list[Run]] = {name: [] for name in commands}
     for _ in range(repeat):
         for name, cmd in commands.items():
-            results[name].append(run(cmd, cwd))
+            results[name].append(run(cmd, cwd, (envs or {}).get(name)))
     return {name: medians(rs) for name, rs in results.items()}
+
+
+def baseline_env(baseline: Path | None) -> dict[str, str] | None:
+    """The environment that runs the docwitness of the ``src`` folder ``baseline``."""
+    return None if baseline is None else {**os.environ, "PYTHONPATH": str(baseline)}
 
 
 def ratio(x: float, base: float) -> str:
@@ -213,7 +223,9 @@ def ratio(x: float, base: float) -> str:
 # --------------------------------------------------------------------------- sections
 
 
-def bench_diff(folder: Path, sizes_kb: list[int], repeat: int, dmp_budget: float) -> None:
+def bench_diff(
+    folder: Path, sizes_kb: list[int], repeat: int, dmp_budget: float, baseline: Path | None = None
+) -> None:
     print("## diff, whole process (median CPU s; ratios: the tool's time / docwitness's)")
     print()
     # The memory a diff needs before it reads anything (interpreter, modules, tables):
@@ -224,8 +236,9 @@ def bench_diff(folder: Path, sizes_kb: list[int], repeat: int, dmp_budget: float
     startup_kb = max(run([*tiny_cmd, "-o", str(folder / "t.json")]).rss_kb for _ in range(3))
     head = "| size | docwitness | peak / input | (peak − start-up) / input | per doubling "
     head += "| floor | difflib two-level | dmp (1 s) | dmp exact | git word-diff |"
+    head += " baseline |" if baseline is not None else ""
     print(head)
-    print("|" + "---|" * 10)
+    print("|" + "---|" * (11 if baseline is not None else 10))
     previous: float | None = None
     dmp_exact_ok = True
     for kb in sizes_kb:
@@ -261,7 +274,11 @@ def bench_diff(folder: Path, sizes_kb: list[int], repeat: int, dmp_budget: float
             commands["dmp-exact"] = [PY, str(ALTERNATIVES), "dmp-exact", str(a), str(b)]
         if not shutil.which("git"):
             del commands["git"]
-        r = interleaved(commands, repeat)
+        envs = {}
+        if baseline is not None:
+            commands["baseline"] = commands["docwitness"]
+            envs["baseline"] = baseline_env(baseline) or {}
+        r = interleaved(commands, repeat, envs=envs)
         base = r["docwitness"].cpu
         grow = f"{base / previous:.2f}×" if previous else "–"
         previous = base
@@ -279,6 +296,7 @@ def bench_diff(folder: Path, sizes_kb: list[int], repeat: int, dmp_budget: float
             if "dmp-exact" in r
             else "not run",
             ratio(r["git"].cpu, base) if "git" in r else "no git",
+            *([ratio(r["baseline"].cpu, base)] if "baseline" in r else []),
         ]
         print("| " + " | ".join(cells) + " |")
         if "dmp-exact" in r and r["dmp-exact"].cpu * 4 > dmp_budget:
@@ -289,7 +307,7 @@ def bench_diff(folder: Path, sizes_kb: list[int], repeat: int, dmp_budget: float
     print()
 
 
-def bench_startup(folder: Path, repeat: int) -> None:
+def bench_startup(folder: Path, repeat: int, baseline: Path | None = None) -> None:
     print("## A statement-sized diff, whole process, against `python -c pass`")
     print()
     seed = SEED_TEXT.read_text(encoding="utf-8")
@@ -310,7 +328,11 @@ def bench_startup(folder: Path, repeat: int) -> None:
             str(folder / "statement.json"),
         ],
     }
-    r = interleaved(commands, repeat)
+    envs = {}
+    if baseline is not None:
+        commands["baseline diff"] = commands["docwitness diff"]
+        envs["baseline diff"] = baseline_env(baseline) or {}
+    r = interleaved(commands, repeat, envs=envs)
     base = r["python -c pass"].cpu
     print("| process | CPU s | wall s | × python -c pass |")
     print("|---|---|---|---|")
@@ -419,12 +441,25 @@ def bench_collate(
             steps = {
                 "fetch": [*DOCWITNESS, "fetch", "sources/made-bench.toml", "--store", store.name],
                 "collate": [
-                    *DOCWITNESS, "collate", "sources/made-bench.toml", "--store", store.name,
-                    "--format", "json", "-o", out.name,
+                    *DOCWITNESS,
+                    "collate",
+                    "sources/made-bench.toml",
+                    "--store",
+                    store.name,
+                    "--format",
+                    "json",
+                    "-o",
+                    out.name,
                 ],
                 "one diff": [
-                    *DOCWITNESS, "diff", str(ref_pair_a), str(ref_pair_b), "--format", "json",
-                    "-o", str(work / "diff.json"),
+                    *DOCWITNESS,
+                    "diff",
+                    str(ref_pair_a),
+                    str(ref_pair_b),
+                    "--format",
+                    "json",
+                    "-o",
+                    str(work / "diff.json"),
                 ],
             }
             for step, cmd in steps.items():
@@ -554,7 +589,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--baseline",
         type=Path,
-        help="the src folder of another docwitness version: the collate section times it too",
+        help="the src folder of another docwitness version: startup, diff and collate "
+        "time it too, in the same runs",
     )
     parser.add_argument(
         "--quick", action="store_true", help="small sizes and 3 runs: a check that everything runs"
@@ -591,9 +627,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="docwitness-bench-") as tmp:
         folder = Path(tmp)
         if "startup" in only:
-            bench_startup(folder, max(repeat, 9))
+            bench_startup(folder, max(repeat, 9), args.baseline)
         if "diff" in only:
-            bench_diff(folder, sizes, repeat, args.dmp_budget)
+            bench_diff(folder, sizes, repeat, args.dmp_budget, args.baseline)
         if "collate" in only:
             bench_collate(folder, collate_kb, witnesses, max(1, repeat // 2), args.baseline)
         if "html" in only:

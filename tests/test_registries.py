@@ -137,16 +137,24 @@ def test_the_catalogue_and_sniffing_read_the_registry(tmp_path: Path) -> None:
     assert format_of_name("/a/b.made") == "made"
 
 
-def test_media_type_of_a_name_falls_back_on_the_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_media_type_of_a_name_is_the_registry_s_for_its_suffixes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import mimetypes
 
     from docwitness.capture import guess_media_type
 
-    assert guess_media_type("a.xhtml") == "application/xhtml+xml"  # the system's, one of html's
-    monkeypatch.setattr(mimetypes, "guess_type", lambda name, strict=True: (None, None))
+    # A suffix a format claims is answered from the registry alone: the same on every
+    # machine, whatever its MIME tables say.
+    monkeypatch.setattr(mimetypes, "guess_type", lambda name, strict=True: ("x/wrong", None))
+    assert guess_media_type("a.xhtml") == "application/xhtml+xml"  # html's type for it
     assert guess_media_type("a.shtml") == "text/html"
     assert guess_media_type("a.text") == "text/plain"
-    assert guess_media_type("a.markdown") == "text/markdown"
+    assert guess_media_type("a.MARKDOWN") == "text/markdown"
+    assert guess_media_type("/path/b.PDF") == "application/pdf"
+    # Any other suffix is the system's guess.
+    assert guess_media_type("a.docx") == "x/wrong"
+    monkeypatch.setattr(mimetypes, "guess_type", lambda name, strict=True: (None, None))
     assert guess_media_type("a.docx") is None
 
 

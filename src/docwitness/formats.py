@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterator, Mapping
-from typing import Protocol, TypeVar
+from typing import ClassVar, Protocol, TypeVar
 
 from docwitness.model import Capture, Extraction
 from docwitness.registry import Registry
@@ -53,6 +53,7 @@ class HtmlFormat(_Deferred):
 
     media_types: tuple[str, ...] = ("text/html", "application/xhtml+xml")
     suffixes: tuple[str, ...] = (".html", ".htm", ".shtml", ".xhtml")
+    suffix_media_types: ClassVar[dict[str, str]] = {".xhtml": "application/xhtml+xml"}
     work = "docwitness.extract.html:HtmlExtractor"
 
 

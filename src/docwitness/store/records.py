@@ -894,19 +894,7 @@ class DerivedRecord:
         schema = f.text("schema")
         if schema not in RECORD_SCHEMAS:
             raise invalid(f"{where} schema", " or ".join(RECORD_SCHEMAS), schema)
-        if schema == RECORD_SCHEMA:
-            return cls(
-                schema=schema,
-                sha256=f.one("sha256", _digests),
-                pages=f.digests("pages"),
-                profile=f.text("profile"),
-                format=f.opt_text("format"),
-                select=f.opt_text("select"),
-                extraction=f.one("extraction", ExtractionRecord.from_json),
-                paragraphs=(),
-                columns=f.one("paragraphs", ParagraphColumns.from_json),
-            )
-        return cls(
+        record = cls(
             schema=schema,
             sha256=f.one("sha256", _digests),
             pages=f.digests("pages"),
@@ -914,6 +902,12 @@ class DerivedRecord:
             format=f.opt_text("format"),
             select=f.opt_text("select"),
             extraction=f.one("extraction", ExtractionRecord.from_json),
+            paragraphs=(),
+        )
+        if schema == RECORD_SCHEMA:  # paragraphs by column
+            return replace(record, columns=f.one("paragraphs", ParagraphColumns.from_json))
+        return replace(
+            record,
             paragraphs=f.objects(
                 "paragraphs", lambda obj, at: ParagraphRecord.from_json(obj, at, schema)
             ),

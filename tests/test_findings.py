@@ -341,3 +341,24 @@ def test_the_seed_against_itself_has_no_findings() -> None:
     assert report.formal == ()
     assert report.verdict == "identical"
     assert report.coverage == 1.0
+
+
+def test_a_comparison_without_rows_finds_the_same(tmp_path: Path, seed_path: Path) -> None:
+    # JSON, text and Markdown reports show no side-by-side rows, so diff and collate
+    # make them only for HTML and the all-witnesses table; all else is the same.
+    from dataclasses import replace
+
+    from docwitness.compare.engine import without_rows
+
+    paras = made.made_statement()
+    made.write_made(tmp_path, "made-a.txt", paras)
+    edited = [*paras[:3], paras[4], paras[3], paras[5].replace("。", "，并且。", 1), *paras[6:-2]]
+    made.write_made(tmp_path, "made-b.txt", edited)
+    a, b = load_copy(str(tmp_path / "made-a.txt")), load_copy(str(tmp_path / "made-b.txt"))
+    full = compare(a, b)
+    with without_rows():
+        lean = compare(a, b)
+    assert full.rows and not lean.rows
+    assert lean == replace(full, rows=())
+    assert [f.outline for f in lean.findings] == [f.outline for f in full.findings]
+    assert compare(a, b).rows == full.rows  # outside the block, rows again

@@ -533,10 +533,21 @@ def _verdict_code(reports: list[Report], fail_on: str, changed: bool = False) ->
     return exit_code(reports, fail_on, changed=changed)
 
 
+def _rows(args: argparse.Namespace) -> contextlib.AbstractContextManager[None]:
+    """Compare without side-by-side rows unless the report shows them (HTML) or the
+    variant table is built from them (``--all``)."""
+    if args.format == "html" or getattr(args, "all_witnesses", False):
+        return contextlib.nullcontext()
+    from docwitness.compare.engine import without_rows
+
+    return without_rows()
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
     from docwitness import pipeline
 
-    reports = [pipeline.diff(args.a, args.b, options=_fetch_options(args))]
+    with _rows(args):
+        reports = [pipeline.diff(args.a, args.b, options=_fetch_options(args))]
     _emit(reports, args)
     return _verdict_code(reports, args.fail_on)
 
@@ -544,9 +555,10 @@ def cmd_diff(args: argparse.Namespace) -> int:
 def cmd_collate(args: argparse.Namespace) -> int:
     from docwitness import pipeline
 
-    reports = pipeline.collate(
-        args.catalogues or None, args.store, all_witnesses=args.all_witnesses
-    )
+    with _rows(args):
+        reports = pipeline.collate(
+            args.catalogues or None, args.store, all_witnesses=args.all_witnesses
+        )
     _emit(reports, args)
     return _verdict_code(reports, args.fail_on)
 

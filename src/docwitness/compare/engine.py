@@ -35,7 +35,9 @@ The verdict is :func:`docwitness.compare.verdict.decide`'s.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import replace
 from itertools import pairwise
 from typing import Any
@@ -89,10 +91,28 @@ SCRIPT_CONTEXT = 2  # characters either side of a span that a script conversion 
 _CUT_PIECES = ("cut-off-marker", "trailing-ellipsis")
 
 
+# Whether the comparisons made now keep their side-by-side rows: only the HTML report
+# and the all-witnesses table read them. A JSON, text or Markdown report of a
+# collation is made without them (a row a paragraph, for each witness).
+_ROWS: ContextVar[bool] = ContextVar("docwitness_rows", default=True)
+
+
+@contextlib.contextmanager
+def without_rows() -> Iterator[None]:
+    """Within the block, :func:`compare` gives every report ``rows=()``; the findings,
+    formal differences, coverage and verdict are the same."""
+    token = _ROWS.set(False)
+    try:
+        yield
+    finally:
+        _ROWS.reset(token)
+
+
 class _Collation:
     """The state of one comparison: findings, rows, formal differences, covered characters."""
 
     def __init__(self, ref: Side, wit: Side) -> None:
+        self.keep_rows = _ROWS.get()
         self.r = ref
         self.w = wit
         self.ref = ref.paragraphs
@@ -124,9 +144,10 @@ class _Collation:
         no reference paragraph stands in the point of the row before it."""
         if ref:
             self.point = self.ref[ref[0]].point
-        self.rows.append(
-            AlignedRow(kind, ref, witness, ref_text, witness_text, ops, boilerplate, self.point)
-        )
+        if self.keep_rows:
+            self.rows.append(
+                AlignedRow(kind, ref, witness, ref_text, witness_text, ops, boilerplate, self.point)
+            )
 
     def finding(self, kind: str, ref: int | None, run: bool = False, **fields: Any) -> None:
         """Add a finding; with ``run``, a missing or extra paragraph that may join the
@@ -206,8 +227,8 @@ class _Collation:
         raw_differs = self.r.raw_core(i) != self.w.raw_core(j)
         if raw_differs:
             self.formal_difference(Link("equal", (i,), (j,)), equal=True)
-        kind = "formal" if raw_differs else "equal"
-        self.row(kind, (i,), (j,), core, core, ((0, core),))
+        if self.keep_rows:  # (most rows are these: not even their arguments are made)
+            self.row("formal" if raw_differs else "equal", (i,), (j,), core, core, ((0, core),))
 
     def content(
         self, link: Link, last: bool, ref_cut: bool, first: bool = False, title: bool = False

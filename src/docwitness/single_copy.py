@@ -301,11 +301,12 @@ def _splits(text_paras: list[Paragraph], outline: Outline, rules: R.LanguageRule
     for prev, nxt in pairwise(text_paras):
         if prev.kind == "heading" or nxt.kind == "heading":
             continue
+        # (Most paragraphs end their sentence: that is looked at first.)
+        if R.ends_sentence(prev.text, rules) or prev.text.endswith((":", "：")):
+            continue
         # A short unpunctuated line is a title, unless what follows plainly goes on
         # with the same sentence (a lower-case word, or a comma).
         if R.title_like(prev.text) and not (nxt.text[:1].islower() or nxt.text[:1] in ",、;)"):
-            continue
-        if R.ends_sentence(prev.text, rules) or prev.text.endswith((":", "：")):
             continue
         if R.closing_line(prev.text) or parse_marker(nxt.text) is not None:
             continue

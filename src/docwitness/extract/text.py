@@ -52,7 +52,11 @@ def split_paragraphs(text: str) -> list[str]:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _BLANK.search(text):
-        return [join_lines(chunk.split("\n")) for chunk in _BLANK.split(text)]
+        # A chunk of one line is that line, stripped (what join_lines makes of it).
+        return [
+            join_lines(chunk.split("\n")) if "\n" in chunk else chunk.strip()
+            for chunk in _BLANK.split(text)
+        ]
     return [line.strip() for line in text.split("\n")]
 
 

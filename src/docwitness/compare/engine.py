@@ -220,8 +220,9 @@ class _Collation:
         self.formal.append(FormalDifference(link.ref[0], link.witness[0], a, b, reason))
 
     def equal(self, i: int, j: int) -> None:
-        core = self.r.core(i)
-        if not self.r.boilerplate(i):  # site text that both copies carry is not the text
+        frame = self.r.frames[i]  # (read here, not through Side: a call a paragraph)
+        core = frame.core
+        if frame.rule in (None, "heading-echo"):  # site text both copies carry is not the text
             self.covered += len(core)
             self.covered_w += len(core)
         raw_differs = self.r.raw_core(i) != self.w.raw_core(j)
@@ -714,9 +715,14 @@ def _glued_framing(col: _Collation, links: Sequence[Link]) -> list[tuple[str, st
     it), each a formal boilerplate finding; the cut markers glued to the witness's last
     words are returned for the truncation to quote."""
     cut: list[tuple[str, str]] = []
+    ref_frames, wit_frames = col.r.frames, col.w.frames
     for x in links:
         if x.kind in ("missing", "extra"):
             continue
+        if not any(ref_frames[i].pieces for i in x.ref) and not any(
+            wit_frames[j].pieces for j in x.witness
+        ):
+            continue  # most paragraphs: nothing glued to either side
         # Framing that both copies glue to this paragraph is the same on both sides.
         ref_pieces = {piece for i in x.ref for piece in col.r.frames[i].pieces}
         wit_pieces = {piece for j in x.witness for piece in col.w.frames[j].pieces}

@@ -29,6 +29,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from docwitness.lazy_re import lazy
 from docwitness.model import (
     Block,
     Capture,
@@ -83,12 +84,9 @@ _ASCII_PUNCT = r"!-/:-@\[-`{-~"
 # punctuation that stands in for a full-width mark ("认为, 1970" as typed). The class
 # of CJK ranges takes milliseconds to compile, so it is compiled for the text with
 # many spaces (Latin or Cyrillic script) only; a few spaces are looked at one by one.
-@functools.cache
-def _space_next_to_cjk() -> re.Pattern[str]:
-    return re.compile(
-        rf"(?<=[{_CJK}]) | (?=[{_CJK}])"
-        rf"|(?<=[{_CJK}][{_ASCII_PUNCT}]) | (?=[{_ASCII_PUNCT}][{_CJK}])"
-    )
+_SPACE_NEXT_TO_CJK = lazy(
+    rf"(?<=[{_CJK}]) | (?=[{_CJK}])|(?<=[{_CJK}][{_ASCII_PUNCT}]) | (?=[{_ASCII_PUNCT}][{_CJK}])"
+)
 
 
 _CJK_RANGES = tuple(
@@ -109,7 +107,7 @@ def _is_ascii_punct(c: str) -> bool:
 def _drop_spaces_next_to_cjk(text: str) -> str:
     """``text`` (single spaces, stripped) without the spaces next to CJK characters."""
     if text.count(" ") > _FEW_SPACES:
-        return _space_next_to_cjk().sub("", text)
+        return _SPACE_NEXT_TO_CJK.sub("", text)
     pieces: list[str] = []
     start, n = 0, len(text)
     i = text.find(" ")

@@ -211,9 +211,9 @@ def interleaved(
     return {name: medians(rs) for name, rs in results.items()}
 
 
-def baseline_env(baseline: Path | None) -> dict[str, str] | None:
+def baseline_env(baseline: Path) -> dict[str, str]:
     """The environment that runs the docwitness of the ``src`` folder ``baseline``."""
-    return None if baseline is None else {**os.environ, "PYTHONPATH": str(baseline)}
+    return {**os.environ, "PYTHONPATH": str(baseline)}
 
 
 def ratio(x: float, base: float) -> str:
@@ -277,7 +277,7 @@ def bench_diff(
         envs = {}
         if baseline is not None:
             commands["baseline"] = commands["docwitness"]
-            envs["baseline"] = baseline_env(baseline) or {}
+            envs["baseline"] = baseline_env(baseline)
         r = interleaved(commands, repeat, envs=envs)
         base = r["docwitness"].cpu
         grow = f"{base / previous:.2f}×" if previous else "–"
@@ -331,7 +331,7 @@ def bench_startup(folder: Path, repeat: int, baseline: Path | None = None) -> No
     envs = {}
     if baseline is not None:
         commands["baseline diff"] = commands["docwitness diff"]
-        envs["baseline diff"] = baseline_env(baseline) or {}
+        envs["baseline diff"] = baseline_env(baseline)
     r = interleaved(commands, repeat, envs=envs)
     base = r["python -c pass"].cpu
     print("| process | CPU s | wall s | × python -c pass |")
@@ -429,7 +429,7 @@ def bench_collate(
 
     versions: dict[str, dict[str, str] | None] = {"docwitness": None}
     if baseline is not None:
-        versions["baseline"] = {**os.environ, "PYTHONPATH": str(baseline)}
+        versions["baseline"] = baseline_env(baseline)
     runs: dict[tuple[str, str], list[Run]] = {}
     store_bytes: dict[str, int] = {}
     for _ in range(repeat):

@@ -724,10 +724,10 @@ def _glued_framing(col: _Collation, links: Sequence[Link]) -> list[tuple[str, st
         ):
             continue  # most paragraphs: nothing glued to either side
         # Framing that both copies glue to this paragraph is the same on both sides.
-        ref_pieces = {piece for i in x.ref for piece in col.r.frames[i].pieces}
-        wit_pieces = {piece for j in x.witness for piece in col.w.frames[j].pieces}
+        ref_pieces = {piece for i in x.ref for piece in ref_frames[i].pieces}
+        wit_pieces = {piece for j in x.witness for piece in wit_frames[j].pieces}
         for j in x.witness:
-            for rule, text in col.w.frames[j].pieces:
+            for rule, text in wit_frames[j].pieces:
                 if rule in _CUT_PIECES:
                     cut.append((rule, text))
                     continue
@@ -748,7 +748,7 @@ def _glued_framing(col: _Collation, links: Sequence[Link]) -> list[tuple[str, st
                     )
                 )
         for i in x.ref:
-            for rule, text in col.r.frames[i].pieces:
+            for rule, text in ref_frames[i].pieces:
                 if rule in _CUT_PIECES or (rule, text) in wit_pieces:
                     continue
                 col.finding(

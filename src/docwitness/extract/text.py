@@ -36,6 +36,8 @@ def decode_text(capture: Capture, html: bool = False) -> Decoded:
 
 def join_lines(lines: list[str]) -> str:
     """Join wrapped lines: no space between CJK characters, one space otherwise."""
+    if len(lines) == 1:
+        return lines[0].strip()  # most paragraphs: one line, nothing to join
     parts: list[str] = []
     for line in (ln.strip() for ln in lines):
         if not line:
@@ -52,11 +54,7 @@ def split_paragraphs(text: str) -> list[str]:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _BLANK.search(text):
-        # A chunk of one line is that line, stripped (what join_lines makes of it).
-        return [
-            join_lines(chunk.split("\n")) if "\n" in chunk else chunk.strip()
-            for chunk in _BLANK.split(text)
-        ]
+        return [join_lines(chunk.split("\n")) for chunk in _BLANK.split(text)]
     return [line.strip() for line in text.split("\n")]
 
 

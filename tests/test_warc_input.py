@@ -626,6 +626,9 @@ def test_hostile_files_make_the_witness_unavailable_with_one_reason(
         "made-empty.warc.gz": b"",
         "made-zip.wacz": b"PK\x03\x04" + os.urandom(200),
         "made-garbled.warc.gz": data[:300] + bytes(64) + data[364:],
+        # warcio reads what follows a blank first line as a record without headers.
+        "made-blank-first.warc.gz": gzip.compress(b"\nnot a WARC, a line of text\n"),
+        "made-blank-first.warc": b"\n\xf4\xed\xc0(\xf65\t random bytes",
     }
     reasons = {}
     for name, raw in cases.items():
@@ -635,6 +638,8 @@ def test_hostile_files_make_the_witness_unavailable_with_one_reason(
         reasons[name] = result.reason
     assert "damaged or cut short" in reasons["made-truncated.warc.gz"]
     assert reasons["made-random.warc.gz"].startswith("not a WARC or WACZ file")
+    for name in ("made-blank-first.warc.gz", "made-blank-first.warc"):
+        assert reasons[name].startswith("not a WARC or WACZ file"), reasons[name]
     assert reasons["made-empty.warc.gz"] == "is empty: no WARC records"
     assert reasons["made-zip.wacz"].startswith("not a readable WACZ")
     # The zeros fall inside the first response's gzip member, named by where it begins.

@@ -360,6 +360,10 @@ class ArchiveFile:
             for rec in it:
                 if rec.format != "warc":  # ARC, or bytes that read as it
                     raise ArchiveLoadFailed(f"a record of format {rec.format!r}, not WARC")
+                if not str(rec.rec_headers.protocol or "").startswith("WARC/"):
+                    # warcio reads bytes after a blank first line as a record with no
+                    # version line and no headers at all: that is no WARC record.
+                    raise ArchiveLoadFailed("a record with no WARC version line")
                 self.seen += 1
                 self._add(member, it, rec)
         except ArchiveLoadFailed as exc:

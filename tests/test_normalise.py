@@ -79,6 +79,48 @@ def test_folding_by_replace_is_folding_by_the_class(text: str) -> None:
     assert normalise._fold_text(text) == normalise._FOLD_RE.sub(normalise._fold, text)
 
 
+# Pieces of the field's text, a few of more than one character: phrases t2s changes
+# although none of their characters does (打坏, 明瞭), and one split by a newline.
+_PARAGRAPHS = st.lists(
+    st.lists(
+        st.sampled_from(
+            list("双方认为中評社電著「」『』“”‘’，。、：；（）！？　 \t\n\r\u200b\ufeff\u00ad")
+            + list("abcXYZ123«».,:;-ＡＺ０～＂＇e\u0301ﬁ𠀀\u2028")
+            + ["破坏", "打坏", "明瞭", "明\n瞭", "乾坤"]
+        ),
+        max_size=30,
+    ).map("".join),
+    max_size=12,
+)
+
+
+@given(_PARAGRAPHS)
+def test_paragraphs_normalised_together_are_normalised_one_by_one(raws: list[str]) -> None:
+    # The paragraphs of a copy are NFC-normalised and folded in one pass where that
+    # gives what each paragraph's own normalisation gives.
+    from docwitness.normalise import normalise_texts
+
+    assert normalise_texts(raws) == [normalise_text(r) for r in raws]
+
+
+def test_a_plain_chinese_copy_is_normalised_in_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    from docwitness import normalise
+
+    calls: list[str] = []
+    one = normalise.normalise_text
+    monkeypatch.setattr(normalise, "normalise_text", lambda t: calls.append(t) or one(t))
+    raws = ["一、双方认为，“共商、共建”。", "二、中俄（两国）！", "三、双方 认为", "四、乾坤。"]
+    assert normalise.normalise_texts(raws) == [
+        '一、双方认为,"共商、共建"。',
+        "二、中俄(两国)!",
+        "三、双方认为",
+        "四、乾坤。",
+    ]
+    # Only the paragraph holding a space and the one holding 乾 (which t2s turns into
+    # 干, though not in 乾坤) were taken on their own.
+    assert calls == ["三、双方 认为", "四、乾坤。"]
+
+
 @given(st.lists(st.text(max_size=5), max_size=1200))
 def test_lines_are_hashed_as_their_joined_text(lines: list[str]) -> None:
     from docwitness.model import sha256_lines, sha256_text

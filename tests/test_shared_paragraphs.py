@@ -81,15 +81,15 @@ def test_diff_normalises_the_paragraphs_its_two_copies_share_once(
 
     a, b = _copies(tmp_path)
     calls: list[str] = []
-    real = normalise.normalise_text
+    real = normalise.normalise_texts
 
-    def counted(raw: str) -> str:
-        calls.append(raw)
-        return real(raw)
+    def counted(raws: list[str]) -> list[str]:
+        calls.extend(raws)
+        return real(raws)
 
     shared = {blk.text for blk in document_from_captures([capture_file(b)], "b").extraction.blocks}
     shared &= {blk.text for blk in document_from_captures([capture_file(a)], "a").extraction.blocks}
-    monkeypatch.setattr(normalise, "normalise_text", counted)
+    monkeypatch.setattr(normalise, "normalise_texts", counted)
     report = diff(str(a), str(b))
     # A paragraph both copies hold is normalised once, for the reference; the changed
     # one is normalised for each copy.

@@ -267,11 +267,13 @@ def test_rederive_tells_tooling_change_from_source_change(
 
     names = made_copies(tmp_path)
     store = tmp_path / "s"
-    real = normalise.normalise_text
+    real, real_batch = normalise.normalise_text, normalise.normalise_texts
     # A made "older" profile that did not fold full-width punctuation.
     monkeypatch.setattr(normalise, "normalise_text", lambda raw: raw.strip())
+    monkeypatch.setattr(normalise, "normalise_texts", lambda raws: [r.strip() for r in raws])
     fetch([catalogue(tmp_path, names)], store)
     monkeypatch.setattr(normalise, "normalise_text", real)
+    monkeypatch.setattr(normalise, "normalise_texts", real_batch)
     from docwitness.pipeline import rederive
 
     results = rederive(store)

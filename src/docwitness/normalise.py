@@ -125,6 +125,7 @@ def _drop_spaces_next_to_cjk(text: str) -> str:
     pieces.append(text[start:])
     return "".join(pieces)
 
+
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -307,6 +308,53 @@ def normalise_text(raw: str) -> str:
     return _spaces(_fold_text(text))
 
 
+def normalise_texts(raws: list[str]) -> list[str]:
+    """:func:`normalise_text` of each of ``raws``, in order: the same texts, made in
+    a few passes over all of them where that is the same as one by one.
+
+    The paragraphs are joined by newlines (when none holds one). NFC and the folds are
+    the same over the joined text as over each paragraph: a newline is never composed
+    with its neighbours nor folded. Where a paragraph holds no whitespace, nothing
+    unprintable and nothing ``t2s`` changes, the other steps leave it alone; so those
+    paragraphs are NFC-normalised and folded together, the others one by one. Most
+    paragraphs of a Chinese copy are of the first kind, and it was per-paragraph
+    calls, not the steps, that took the time."""
+    if len(raws) < 2:
+        return [normalise_text(r) for r in raws]
+    joined = "\n".join(raws)
+    if joined.count("\n") != len(raws) - 1:  # a paragraph holding a newline
+        return [normalise_text(r) for r in raws]
+    nfc = unicodedata.normalize("NFC", joined)
+    # The test that picks the paragraphs for one-by-one: any space, anything
+    # unprintable (every other whitespace and the invisible characters are), or a
+    # character or phrase t2s changes.
+    triggers = _t2s_triggers()
+    plain = " " not in nfc and nfc.replace("\n", "").isprintable()
+    if plain and ((triggers is not None and not triggers.may_change(nfc)) or nfc.isascii()):
+        return _fold_text(nfc).split("\n")
+    pieces = nfc.split("\n")
+    if len(pieces) != len(raws):  # NFC made or removed a newline: it does not
+        return [normalise_text(r) for r in raws]
+    easy: list[int] = []
+    out: list[str] = []
+    for i, piece in enumerate(pieces):
+        if (
+            " " in piece
+            or not piece.isprintable()
+            or (triggers is None and not piece.isascii())
+            or (triggers is not None and triggers.may_change(piece))
+        ):
+            out.append(normalise_text(piece))
+        else:
+            easy.append(i)
+            out.append(piece)
+    if easy:
+        folded = _fold_text("\n".join(out[i] for i in easy)).split("\n")
+        for i, text in zip(easy, folded, strict=True):
+            out[i] = text
+    return out
+
+
 def _spaces(text: str) -> str:
     # Guarded: most Chinese paragraphs hold no space at all, and these regexes are slow.
     if "  " in text or not text.isprintable():
@@ -347,16 +395,23 @@ def canonical_paragraphs(blocks: tuple[Block, ...] | list[Block]) -> tuple[Parag
     """Blocks → canonical paragraphs; blocks that normalise to nothing are dropped."""
     shared = _SHARED.get()
     kept: list[tuple[Block, str, str]] = []
-    for block in blocks:
-        known = shared.texts.get(block.text) if shared is not None else None
-        if known is None:
-            text = normalise_text(block.text)
-            known = (text, sha256_text(text) if text else "")
+    known: list[tuple[str, str] | None] = (
+        [shared.texts.get(b.text) for b in blocks] if shared is not None else [None] * len(blocks)
+    )
+    todo = [i for i, k in enumerate(known) if k is None]
+    if todo:
+        texts = normalise_texts([blocks[i].text for i in todo])
+        for i, text in zip(todo, texts, strict=True):
+            made = (text, sha256_text(text) if text else "")
+            known[i] = made
             if shared is not None and shared.chars < _SHARED_CHARS:
-                shared.texts[block.text] = known
-                shared.chars += len(block.text)
-        if known[0]:
-            kept.append((block, *known))
+                raw = blocks[i].text
+                shared.texts[raw] = made
+                shared.chars += len(raw)
+    for block, k in zip(blocks, known, strict=True):
+        assert k is not None
+        if k[0]:
+            kept.append((block, *k))
     points = assign_points([t for _, t, _ in kept], [b.kind for b, _, _ in kept])
     return tuple(
         Paragraph(
@@ -369,9 +424,7 @@ def canonical_paragraphs(blocks: tuple[Block, ...] | list[Block]) -> tuple[Parag
             point=point,
             page=block.page,
         )
-        for i, ((block, text, digest), (marker, point)) in enumerate(
-            zip(kept, points, strict=True)
-        )
+        for i, ((block, text, digest), (marker, point)) in enumerate(zip(kept, points, strict=True))
     )
 
 

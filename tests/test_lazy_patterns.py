@@ -171,3 +171,55 @@ def test_the_site_name_rows_read_as_the_one_row_they_were() -> None:
     made += ["Материал из Викитеки", "新华网", "中国新闻网", "自由的", "wiki", "人民"]
     for text in made + _field_texts():
         assert (old.search(text) is not None) == any(p.search(text) for p in rows), text
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_every_copyright_notice_passes_the_test_before_the_row(data: st.DataObject) -> None:
+    # The copyright row is read only in a line that lowered holds one of its pieces:
+    # every string the row matches, in any case, does.
+    compiled = R._COPYRIGHT.compiled()
+    text = data.draw(st.from_regex(compiled))
+    assert compiled.search(text) is not None
+    assert R._may_be_copyright(text), text
+
+
+_SCRIPT_ROWS = [(n, lang, p) for n, lang, p in R.CUT_OFF_MARKERS if lang in R._SCRIPT_OF_ROWS]
+
+
+@pytest.mark.parametrize(
+    ("name", "language", "pattern"), _SCRIPT_ROWS, ids=[f"{n}-{x}" for n, x, _ in _SCRIPT_ROWS]
+)
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_cut_off_row_matches_only_a_line_in_its_script(
+    name: str, language: str, pattern: LazyPattern, data: st.DataObject
+) -> None:
+    # An English row is not read in a line without a Latin letter, a Russian one in a
+    # line without a Cyrillic letter: no line it matches lacks one.
+    compiled = pattern.compiled()
+    text = data.draw(st.from_regex(compiled))
+    assert compiled.search(text) is not None
+    assert R._SCRIPT_OF_ROWS[language].search(text) is not None, (name, text)
+
+
+def test_a_chinese_line_is_not_read_by_the_english_and_russian_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    read: list[str] = []
+
+    class Recording:
+        def __init__(self, language: str, pattern: LazyPattern) -> None:
+            self.language, self.pattern = language, pattern
+
+        def search(self, text: str) -> re.Match[str] | None:
+            read.append(self.language)
+            return self.pattern.search(text)
+
+    rows = tuple((n, lang, Recording(lang, p)) for n, lang, p in R.CUT_OFF_MARKERS)
+    monkeypatch.setattr(R, "CUT_OFF_MARKERS", rows)
+    assert R.cut_off_marker("双方欢迎金砖国家合作机制不断发展") is None
+    assert set(read) == {"zh", "*"}
+    read.clear()
+    assert R.cut_off_marker("Читать далее") == ("read-more", "Читать далее")
+    assert read == ["zh"] * 4 + ["ru"]  # the English rows are passed over too

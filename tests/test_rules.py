@@ -61,6 +61,11 @@ def test_ends_sentence(raw: str, rules: R.LanguageRules, closed: bool) -> None:
         ("扫描二维码，关注我们", "qr-code"),
         ("Copyright © 2017 Xinhua. All rights reserved.", "copyright"),
         ("版权所有 中华网", "copyright"),
+        # However it is capitalised, in a line of its own or after a sentence.
+        ("All Rights Reserved", "copyright"),
+        ("Xinhua News Agency. All Rights Reserved.", "copyright"),
+        ("COPYRIGHT 2017 XINHUA", "copyright"),
+        ("Все права защищены.", "copyright"),
         ("当前位置:新闻 > 滚动 > 正文", "navigation"),
         ("参与评论()人", "navigation"),
         ("跳转到内容", "navigation"),

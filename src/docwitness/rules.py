@@ -217,11 +217,28 @@ CUT_OFF_LEAD = 16
 TRAILING_ELLIPSIS = lazy(r"(?:…{2,}|\.{3,}|…\.+|\.+…)$")
 
 
+# The English rows match only a line holding a Latin letter and the Russian ones only
+# one holding a Cyrillic letter, whatever the case (each holds letters that
+# case-insensitive matching takes in no other script): a Chinese line is not read by
+# them, which reading case-insensitively makes slow.
+_SCRIPT_OF_ROWS = {
+    "en": lazy("[A-Za-z]"),
+    "ru": lazy("[\u0400-\u04ff]"),
+}
+
+
 def cut_off_marker(text: str) -> tuple[str, str] | None:
     """(rule name, matched text) of the cut-off marker in a short paragraph, or None."""
     if len(text) > CUT_OFF_MAX_LEN:
         return None
-    for name, _language, pattern in CUT_OFF_MARKERS:
+    written: dict[str, bool] = {}
+    for name, language, pattern in CUT_OFF_MARKERS:
+        script = _SCRIPT_OF_ROWS.get(language)
+        if script is not None:
+            if language not in written:
+                written[language] = script.search(text) is not None
+            if not written[language]:
+                continue
         m = pattern.search(text)
         if m and m.start() <= CUT_OFF_LEAD:
             return name, m.group(0).strip() or text
@@ -360,9 +377,17 @@ _PROSE_MIN = 24
 _ROWS = {name: (pattern, n) for name, pattern, n in BOILERPLATE}
 _LINK, _LINK_MAX = _ROWS["link-back"]
 _COPYRIGHT, _COPYRIGHT_MAX = _ROWS["copyright"]
-# Words one of which every copyright notice holds (as written: the row's pattern then
-# reads the notice case-insensitively).
-_COPYRIGHT_HINTS = ("©", "版权", "opyright", "OPYRIGHT", "ights reserved", "IGHTS RESERVED", "рава")
+# Pieces one of which every copyright notice holds, in lower case; the row's pattern
+# reads case-insensitively, five times slower than lowering a line and looking for
+# these. None holds a letter that case-insensitive matching also takes in another
+# form (ſ for s, ı and İ for i, ᲀ for в), so a line the row matches always holds one,
+# whatever its case ("All Rights Reserved" as much as "all rights reserved").
+_COPYRIGHT_HINTS = ("©", "版权所有", "版权声明", "copyr", "rved", "пра")
+
+
+def _may_be_copyright(text: str) -> bool:
+    low = text.lower()
+    return any(hint in low for hint in _COPYRIGHT_HINTS)
 
 
 def boilerplate_rule(text: str) -> str | None:
@@ -382,13 +407,15 @@ def boilerplate_rule(text: str) -> str | None:
         # copyright notice ("Copyright © Xinhua. All rights reserved.").
         if "http" in text and len(text) <= _LINK_MAX and _LINK.search(text):
             return "link-back"
-        if len(text) <= _COPYRIGHT_MAX and any(hint in text for hint in _COPYRIGHT_HINTS):
+        if len(text) <= _COPYRIGHT_MAX and _may_be_copyright(text):
             return "copyright" if _COPYRIGHT.search(text) else None
         return None
     if cut_off_marker(text) is not None:
         return "cut-off-marker"
     for name, pattern, max_len in BOILERPLATE:
-        if len(text) <= max_len and pattern.search(text):
+        if len(text) > max_len or (pattern is _COPYRIGHT and not _may_be_copyright(text)):
+            continue
+        if pattern.search(text):
             return name
     m = DATELINE.match(text)
     if m and m.end() == len(text):

@@ -18,18 +18,18 @@ import pytest
 import made
 from docwitness.capture import (
     FetchOptions,
-    FetchProgress,
     IncompleteCapture,
-    PageGap,
     capture_url,
     capture_witness,
     fetch_many,
 )
+from docwitness.capture.progress import FetchProgress
 from docwitness.errors import CaptureError
 from docwitness.extract.links import next_links
 from docwitness.extract.text import decode_text
-from docwitness.model import Capture, WitnessSpec, canonical_json, sha256_bytes
-from docwitness.provenance import HttpProvenance
+from docwitness.model import Capture, canonical_json, sha256_bytes
+from docwitness.provenance import HttpProvenance, PageGap
+from docwitness.specs import WitnessSpec
 from docwitness.store.records import PageProvenance
 from httpserver import Server, reset, respond, serving, static
 

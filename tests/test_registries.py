@@ -187,7 +187,7 @@ def test_every_transport_documents_itself() -> None:
 )
 def test_exactly_one_transport_serves_each_witness(keys: dict[str, object], served_by: str) -> None:
     from docwitness.capture.transports import TRANSPORTS, transport_for
-    from docwitness.model import WitnessSpec
+    from docwitness.specs import WitnessSpec
 
     spec = WitnessSpec(id="w", role="mirror", **keys)  # type: ignore[arg-type]
     serving = [name for name, cls in TRANSPORTS.items() if cls().serves(spec)]
@@ -198,7 +198,7 @@ def test_exactly_one_transport_serves_each_witness(keys: dict[str, object], serv
 def test_a_witness_no_transport_serves_is_unavailable() -> None:
     from docwitness.capture import capture_witness
     from docwitness.errors import CaptureError
-    from docwitness.model import WitnessSpec
+    from docwitness.specs import WitnessSpec
 
     with pytest.raises(CaptureError, match="no path, url, wayback or warc to capture from"):
         capture_witness(WitnessSpec(id="w", role="mirror"))
@@ -230,7 +230,8 @@ def test_capture_uses_whichever_registered_transport_serves(
 ) -> None:
     from docwitness.capture import capture_witness, fetch_many
     from docwitness.capture.transports import TRANSPORTS
-    from docwitness.model import WitnessSpec, sha256_bytes
+    from docwitness.model import sha256_bytes
+    from docwitness.specs import WitnessSpec
 
     class MadeTransport:
         """Made: a transport that exists only in this test."""

@@ -62,9 +62,18 @@ def test_a_format_that_is_not_one_is_refused_after_all_are_looked_at(tmp_path: P
 
 
 _MODULES = """
-import sys
+import dataclasses, sys
 from docwitness.cli import main
 main(sys.argv[1:])
+built = {
+    value.__qualname__
+    for name, module in list(sys.modules.items())
+    if name.startswith("docwitness")
+    for value in vars(module).values()
+    if isinstance(value, type) and dataclasses.is_dataclass(value)
+    and value.__module__ == name
+}
+print(" ".join(sorted(built)), file=sys.stderr)
 print(" ".join(sorted(sys.modules)), file=sys.stderr)
 """
 
@@ -73,8 +82,8 @@ def test_the_seed_diff_builds_nothing_for_fetching_or_collating_all(
     tmp_path: Path, seed_path: Path
 ) -> None:
     # The seed is Simplified (its 坏 stands in 破坏, which t2s leaves alone): OpenCC is
-    # not loaded; the provenance and variant-table classes and the catalogue reader
-    # are not imported.
+    # not loaded; the provenance, catalogue-spec, fetch-progress and variant-table
+    # classes and the catalogue reader are not imported.
     b = tmp_path / "made-seed-edited.txt"
     b.write_text(seed_path.read_text(encoding="utf-8").replace("双方", "两国", 1), "utf-8")
     proc = subprocess.run(
@@ -96,9 +105,14 @@ def test_the_seed_diff_builds_nothing_for_fetching_or_collating_all(
     )
     report = json.loads((tmp_path / "made-report.json").read_text(encoding="utf-8"))
     assert report["witnesses"][0]["findings"]  # the edit is found
-    loaded = set(proc.stderr.strip().splitlines()[-1].split())
+    built_line, modules_line = proc.stderr.strip().splitlines()[-2:]
+    loaded, built = set(modules_line.split()), set(built_line.split())
     assert "docwitness.compare.engine" in loaded  # the probe sees what was imported
+    assert {"Paragraph", "Finding", "Report"} <= built  # and which dataclasses were made
+    # Neither the catalogue's specs nor what fetching reports is made for a diff.
+    assert not built & {"WitnessSpec", "DocumentSpec", "PageGap", "FetchProgress"}
     unwanted = {"opencc", "docwitness.provenance", "docwitness.variants", "docwitness.catalogue"}
+    unwanted |= {"docwitness.specs", "docwitness.capture.progress"}
     unwanted |= {"mimetypes"}  # a registered suffix's type is the registry's
     assert not loaded & unwanted
 

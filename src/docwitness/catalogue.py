@@ -25,7 +25,8 @@ from typing import Any
 from docwitness.errors import CatalogueError, CatalogueProblem, UsageError, escape_controls
 from docwitness.formats import EXTRACTORS
 from docwitness.lazy_re import lazy
-from docwitness.model import ROLES, SCRIPTS, DocumentSpec, WitnessSpec
+from docwitness.model import ROLES, SCRIPTS
+from docwitness.specs import DocumentSpec, WitnessSpec
 
 DOCUMENT_KEYS = {"id", "title", "language", "reference"}
 WITNESS_KEYS = {

@@ -13,20 +13,12 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from docwitness.compare.verdict import decide
-from docwitness.model import (
-    Document,
-    DocumentSpec,
-    Finding,
-    ReferenceInfo,
-    Report,
-    Verdict,
-    WitnessReport,
-    WitnessSpec,
-)
+from docwitness.model import Document, Finding, ReferenceInfo, Report, Verdict, WitnessReport
 from docwitness.normalise import PROFILE
 
 if TYPE_CHECKING:
     from docwitness.single_copy import Inspection
+    from docwitness.specs import DocumentSpec, WitnessSpec
     from docwitness.store import Store
     from docwitness.store.records import HistoryEntry
     from docwitness.store.snapshot import FetchResult

@@ -15,10 +15,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args
-
-from docwitness.fields import Fields
 
 if TYPE_CHECKING:
     # Built by the commands that use them (a class costs its compile at every start):
@@ -67,74 +64,6 @@ def canonical_json(obj: Any) -> str:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-# --------------------------------------------------------------------------- sources
-
-
-@dataclass(frozen=True, slots=True)
-class WitnessSpec:
-    """One copy of a document, as the catalogue describes it."""
-
-    id: str
-    role: str
-    url: str | None = None
-    urls: tuple[str, ...] = ()
-    path: Path | None = None
-    format: str | None = None
-    select: str | None = None
-    script: str | None = None
-    published: str | None = None
-    wayback: str | None = None
-    next: str | None = None
-    max_pages: int | None = None
-    # A record of a WARC or WACZ file (``warc``) taken by its URL (``url``/``urls``),
-    # the one nearest ``captured`` when the file holds several.
-    warc: Path | None = None
-    captured: str | None = None
-
-    @property
-    def location(self) -> str:
-        """Where the copy is read from: the local path (a file, or the WARC or WACZ
-        holding it) if there is one, else the URL."""
-        if self.path is not None:
-            return str(self.path)
-        if self.warc is not None:
-            return str(self.warc)
-        if self.urls:
-            return self.urls[0]
-        return self.url or ""
-
-    @property
-    def origin(self) -> str | None:
-        """The URL the copy came from, if known (for a local copy, its ``url`` key)."""
-        if self.urls:
-            return self.urls[0]
-        return self.url
-
-    @property
-    def local(self) -> bool:
-        """Whether the copy is read from this machine (a file, or a WARC or WACZ file),
-        so ``--offline`` still captures it."""
-        return self.path is not None or self.warc is not None
-
-
-@dataclass(frozen=True, slots=True)
-class DocumentSpec:
-    """A document and its witnesses, from one catalogue file."""
-
-    id: str
-    title: str
-    language: str
-    witnesses: tuple[WitnessSpec, ...]
-    catalogue: Path
-    reference: str | None = None
-
-    def witness(self, witness_id: str) -> WitnessSpec:
-        for w in self.witnesses:
-            if w.id == witness_id:
-                return w
-        raise KeyError(witness_id)
-
-
 # --------------------------------------------------------------------------- captures
 
 
@@ -176,34 +105,6 @@ class PriorPage(Protocol):
     def media_type(self) -> str | None: ...
     @property
     def http(self) -> HttpProvenance | None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class PageGap:
-    """A page of a paginated copy that could not be captured.
-
-    ``page`` is its 1-based number in the copy; ``after`` how many captured pages
-    come before it, i.e. the index in the capture list where the gap falls (the
-    pipeline reports a ``truncation`` after those pages' paragraphs).
-    """
-
-    page: int
-    url: str
-    reason: str
-    after: int
-
-    def to_json(self) -> dict[str, Any]:
-        return {"page": self.page, "url": self.url, "reason": self.reason, "after": self.after}
-
-    @classmethod
-    def from_json(cls, obj: object, where: str = "") -> PageGap:
-        f = Fields(obj, where)
-        return cls(
-            page=f.integer("page"),
-            url=f.text("url"),
-            reason=f.text("reason"),
-            after=f.integer("after"),
-        )
 
 
 # --------------------------------------------------------------------------- extraction

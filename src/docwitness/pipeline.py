@@ -25,19 +25,13 @@ from docwitness.collate import (
 )
 from docwitness.compare.verdict import decide
 from docwitness.errors import CaptureError, StoreError, StoreProblem, UsageError
-from docwitness.model import (
-    Capture,
-    Document,
-    DocumentSpec,
-    Finding,
-    Report,
-    Verdict,
-)
+from docwitness.model import Capture, Document, Finding, Report, Verdict
 from docwitness.normalise import PROFILE, document_from_captures, shared_paragraphs
 from docwitness.single_copy import summary
 
 if TYPE_CHECKING:
     from docwitness.export import Exported
+    from docwitness.specs import DocumentSpec
     from docwitness.store import Store, Verification
     from docwitness.store.records import HistoryEntry
     from docwitness.store.snapshot import FetchResult, Progress, Rederived

@@ -243,3 +243,31 @@ class HttpProvenance:
         """A response header's value, the name matched without regard to case."""
         wanted = name.lower()
         return next((v for k, v in self.headers.items() if k.lower() == wanted), None)
+
+
+@dataclass(frozen=True, slots=True)
+class PageGap:
+    """A page of a paginated copy that could not be captured.
+
+    ``page`` is its 1-based number in the copy; ``after`` how many captured pages
+    come before it, i.e. the index in the capture list where the gap falls (the
+    pipeline reports a ``truncation`` after those pages' paragraphs).
+    """
+
+    page: int
+    url: str
+    reason: str
+    after: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"page": self.page, "url": self.url, "reason": self.reason, "after": self.after}
+
+    @classmethod
+    def from_json(cls, obj: object, where: str = "") -> PageGap:
+        f = Fields(obj, where)
+        return cls(
+            page=f.integer("page"),
+            url=f.text("url"),
+            reason=f.text("reason"),
+            after=f.integer("after"),
+        )

@@ -56,8 +56,9 @@ from urllib.parse import urlsplit
 from docwitness.capture import HostLimiter, utc_now
 from docwitness.compare.verdict import SEVERITY_ORDER, exceeds
 from docwitness.errors import ExitCode, StoreError, UsageError
-from docwitness.model import DocumentSpec, Report, Verdict, canonical_json, sha256_bytes
+from docwitness.model import Report, Verdict, canonical_json, sha256_bytes
 from docwitness.pipeline import StoreLocation, check_document, open_store
+from docwitness.specs import DocumentSpec
 from docwitness.store import Store
 from docwitness.store.remote import is_remote
 

@@ -36,15 +36,13 @@ from urllib.parse import urljoin, urlsplit
 from docwitness import TOOL_NAME, __version__
 from docwitness.errors import CaptureError
 from docwitness.lazy_re import lazy
-from docwitness.model import Capture, PageGap, PriorPage, WitnessSpec
+from docwitness.model import Capture, PriorPage
 
 __all__ = [
     "FetchOptions",
-    "FetchProgress",
     "HostLimiter",
     "IncompleteCapture",
     "NextLinks",
-    "PageGap",
     "PageReader",
     "capture_pages",
     "capture_url",
@@ -54,6 +52,10 @@ __all__ = [
 
 if TYPE_CHECKING:
     import requests
+
+    from docwitness.capture.progress import FetchProgress
+    from docwitness.provenance import PageGap
+    from docwitness.specs import WitnessSpec
 
 _DIGITS = lazy(r"\d+")
 
@@ -154,18 +156,6 @@ class IncompleteCapture(CaptureError):
         super().__init__(source, f"page {first.page} ({first.url}) missing: {first.reason}{more}")
 
 
-@dataclass(frozen=True, slots=True)
-class FetchProgress:
-    """One witness finished: ``outcome`` is "captured", "not-modified", "incomplete" or
-    "unavailable"; ``detail`` a one-line summary (pages, or the reason)."""
-
-    witness: str
-    done: int
-    total: int
-    outcome: str
-    detail: str
-
-
 class HostLimiter:
     """At most ``per_host`` requests in flight to one host, across threads."""
 
@@ -242,6 +232,8 @@ def capture_pages(
 
     ``read`` is the transport's: it captures one page, given the previous run's pages.
     """
+    from docwitness.provenance import PageGap
+
     before = _previous_pages(previous)
     source = spec.location or spec.wayback or spec.id
 
@@ -446,6 +438,8 @@ def fetch_many(
 def _progress(
     witness: str, result: list[Capture] | CaptureError, done: int, total: int
 ) -> FetchProgress:
+    from docwitness.capture.progress import FetchProgress
+
     if isinstance(result, IncompleteCapture):
         return FetchProgress(witness, done, total, "incomplete", result.reason)
     if isinstance(result, CaptureError):

@@ -17,8 +17,9 @@ from urllib.parse import urlsplit
 
 from docwitness.capture import FetchOptions, HostLimiter, NextLinks, capture_pages
 from docwitness.errors import CaptureError
-from docwitness.model import Capture, PriorPage, WitnessSpec
+from docwitness.model import Capture, PriorPage
 from docwitness.registry import Registry
+from docwitness.specs import WitnessSpec
 
 if TYPE_CHECKING:
     import requests

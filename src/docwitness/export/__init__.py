@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docwitness.errors import UsageError
-from docwitness.model import DocumentSpec
+from docwitness.specs import DocumentSpec
 
 EXPORTS: dict[str, str] = {
     "warc": "every capture of the document(s) as one WARC/1.1 file (.warc.gz)",

@@ -34,8 +34,8 @@ from typing import TYPE_CHECKING, Any
 from docwitness import __version__
 from docwitness.errors import UsageError
 from docwitness.export import need, warc_file
-from docwitness.model import DocumentSpec
 from docwitness.normalise import PROFILE
+from docwitness.specs import DocumentSpec
 
 if TYPE_CHECKING:
     from docwitness.model import Report

@@ -32,9 +32,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docwitness import __version__
-from docwitness.model import Document, DocumentSpec, Report, Verdict, WitnessReport, WitnessSpec
+from docwitness.model import Document, Report, Verdict, WitnessReport
 from docwitness.multi.table import MARKS, PARA, build_table
 from docwitness.normalise import PROFILE
+from docwitness.specs import DocumentSpec, WitnessSpec
 from docwitness.variants import Stretch, VariantPlace
 
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from docwitness.errors import DocwitnessError
 from docwitness.export import need
 from docwitness.export.warc_file import Page, build
-from docwitness.model import DocumentSpec
+from docwitness.specs import DocumentSpec
 
 if TYPE_CHECKING:
     from docwitness.store import Store

@@ -31,7 +31,7 @@ from urllib.parse import quote
 
 from docwitness import __version__
 from docwitness.capture import warc_record
-from docwitness.model import DocumentSpec, WitnessSpec
+from docwitness.specs import DocumentSpec, WitnessSpec
 
 if TYPE_CHECKING:
     from docwitness.store import HistoryEntry, Store

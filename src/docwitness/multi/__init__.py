@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from docwitness.model import Document, DocumentSpec, Report, WitnessReport
+from docwitness.model import Document, Report, WitnessReport
+from docwitness.specs import DocumentSpec
 
 if TYPE_CHECKING:
     from docwitness.collate import Loaded

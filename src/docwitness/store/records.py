@@ -3,7 +3,7 @@
 One line of ``witnesses/<document>/<witness>.jsonl`` is a :class:`HistoryEntry`;
 each of its pages a :class:`PageProvenance` (with the transport's
 :class:`~docwitness.provenance.HttpProvenance`), each missing page a
-:class:`~docwitness.model.PageGap`. The indented JSON object a history entry
+:class:`~docwitness.provenance.PageGap`. The indented JSON object a history entry
 names by ``record`` is a :class:`DerivedRecord`: paragraphs, extraction record,
 digests, profile. ``index.json`` is a :class:`HistoryIndex` of
 :class:`IndexEntry` (see :mod:`docwitness.store.chain`).
@@ -32,12 +32,11 @@ from docwitness.model import (
     Digests,
     Document,
     Extraction,
-    PageGap,
     Paragraph,
     canonical_json,
     sha256_bytes,
 )
-from docwitness.provenance import HttpProvenance
+from docwitness.provenance import HttpProvenance, PageGap
 
 __all__ = [
     "RECORD_SCHEMA",

@@ -15,16 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from docwitness.catalogue import display_location
 from docwitness.errors import CaptureError, ExtractionError, StoreCorrupt, StoreError
-from docwitness.model import (
-    Capture,
-    Digests,
-    Document,
-    DocumentSpec,
-    PageGap,
-    WitnessSpec,
-    sha256_bytes,
-)
+from docwitness.model import Capture, Digests, Document, sha256_bytes
 from docwitness.normalise import PROFILE, document_from_captures
+from docwitness.provenance import PageGap
+from docwitness.specs import DocumentSpec, WitnessSpec
 from docwitness.store.records import DerivedRecord, HistoryEntry, json_bytes
 
 if TYPE_CHECKING:  # the store is imported where it is used: `diff` never needs it

@@ -394,37 +394,27 @@ def shared_paragraphs() -> Iterator[None]:
 def canonical_paragraphs(blocks: tuple[Block, ...] | list[Block]) -> tuple[Paragraph, ...]:
     """Blocks → canonical paragraphs; blocks that normalise to nothing are dropped."""
     shared = _SHARED.get()
-    kept: list[tuple[Block, str, str]] = []
-    known: list[tuple[str, str] | None] = (
-        [shared.texts.get(b.text) for b in blocks] if shared is not None else [None] * len(blocks)
-    )
-    todo = [i for i, k in enumerate(known) if k is None]
-    if todo:
-        texts = normalise_texts([blocks[i].text for i in todo])
-        for i, text in zip(todo, texts, strict=True):
-            made = (text, sha256_text(text) if text else "")
-            known[i] = made
+    seen = shared.texts if shared is not None else {}
+    raws = [b.text for b in blocks]
+    todo = [raw for raw in raws if raw not in seen] if seen else raws
+    made = dict(zip(todo, normalise_texts(todo), strict=True))
+    kept: list[tuple[Block, str, str, str]] = []
+    for block, raw in zip(blocks, raws, strict=True):
+        known = seen.get(raw)
+        if known is None:
+            text = made[raw]
+            known = (text, sha256_text(text) if text else "")
             if shared is not None and shared.chars < _SHARED_CHARS:
-                raw = blocks[i].text
-                shared.texts[raw] = made
+                seen[raw] = known
                 shared.chars += len(raw)
-    for block, k in zip(blocks, known, strict=True):
-        assert k is not None
-        if k[0]:
-            kept.append((block, *k))
-    points = assign_points([t for _, t, _ in kept], [b.kind for b, _, _ in kept])
+        if known[0]:
+            kept.append((block, raw, *known))
+    points = assign_points([k[2] for k in kept], [k[0].kind for k in kept])
     return tuple(
-        Paragraph(
-            index=i,
-            raw=block.text,
-            text=text,
-            sha256=digest,
-            kind=block.kind,
-            marker=marker,
-            point=point,
-            page=block.page,
+        Paragraph(i, raw, text, digest, block.kind, marker, point, block.page)
+        for i, ((block, raw, text, digest), (marker, point)) in enumerate(
+            zip(kept, points, strict=True)
         )
-        for i, ((block, text, digest), (marker, point)) in enumerate(zip(kept, points, strict=True))
     )
 
 

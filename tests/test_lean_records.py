@@ -77,6 +77,31 @@ def test_record_holds_no_paragraph_text_nor_digests_and_reads_back_whole(
     assert s.verify() == []
 
 
+def test_a_stored_copy_makes_its_blocks_only_when_they_are_read(tmp_path: Path) -> None:
+    import pickle
+
+    from docwitness.model import Block, TextBlocks
+
+    s = Store(fetched(tmp_path))
+    entry = s.latest("made-doc", "made-full")
+    assert entry is not None
+    doc = s.load_document(entry, "made-full")
+    blocks = doc.extraction.blocks
+    assert isinstance(blocks, TextBlocks)
+    stored = s.get(entry.text).decode("utf-8")
+    assert doc.extraction.text == stored
+    assert blocks._blocks is None  # the text was read without a block being made
+    fresh = document_from_captures([capture_file(tmp_path / "made-full.txt")], "made-full")
+    # The blocks read back are the extracted blocks, a block a line of the text.
+    assert blocks == fresh.extraction.blocks and fresh.extraction.blocks == blocks
+    assert list(blocks) == [Block(line) for line in stored.split("\n")]
+    assert len(blocks) == len(fresh.extraction.blocks) and blocks[-1] == blocks[len(blocks) - 1]
+    assert hash(blocks) == hash(tuple(fresh.extraction.blocks))
+    assert blocks != (Block("another text"),)
+    again = pickle.loads(pickle.dumps(doc))
+    assert again.extraction == doc.extraction and again.paragraphs == doc.paragraphs
+
+
 def test_schema_2_record_still_reads_verifies_and_collates(tmp_path: Path) -> None:
     store = fetched(tmp_path)
     s = Store(store)

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args
+from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args, overload
 
 if TYPE_CHECKING:
     # Built by the commands that use them (a class costs its compile at every start):
@@ -119,6 +119,49 @@ class Block:
     page: int | None = None
 
 
+class TextBlocks(Sequence[Block]):
+    """The blocks of an extracted text read back from the store, one a line, made
+    when first asked for: a collation reads a stored copy's paragraphs and seldom its
+    blocks. Equal to any sequence of the same blocks."""
+
+    __slots__ = ("_blocks", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._blocks: tuple[Block, ...] | None = None
+
+    def _made(self) -> tuple[Block, ...]:
+        if self._blocks is None:
+            self._blocks = tuple(map(Block, self.text.split("\n")))
+        return self._blocks
+
+    def __len__(self) -> int:
+        return len(self._made())
+
+    @overload
+    def __getitem__(self, i: int) -> Block: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Block]: ...
+    def __getitem__(self, i: int | slice) -> Block | Sequence[Block]:
+        return self._made()[i]
+
+    def __iter__(self) -> Iterator[Block]:
+        return iter(self._made())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, TextBlocks):
+            return self.text == other.text
+        if isinstance(other, Sequence):
+            return self._made() == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._made())
+
+    def __repr__(self) -> str:
+        return f"TextBlocks(<{self.text.count(chr(10)) + 1} lines>)"
+
+
 @dataclass(frozen=True, slots=True)
 class Extraction:
     """What an extractor made of a capture, and how.
@@ -128,7 +171,7 @@ class Extraction:
     claims the copy makes about itself (title, dateline, date).
     """
 
-    blocks: tuple[Block, ...]
+    blocks: Sequence[Block]  # a tuple, or the lines of a stored text (TextBlocks)
     extractor: str
     extractor_version: str
     libraries: dict[str, str] = field(default_factory=dict, compare=False)
@@ -142,6 +185,8 @@ class Extraction:
     @property
     def text(self) -> str:
         """The extracted text: blocks joined by newlines (the ``text`` digest's input)."""
+        if isinstance(self.blocks, TextBlocks):
+            return self.blocks.text
         return "\n".join(b.text for b in self.blocks)
 
 

@@ -24,7 +24,7 @@ import contextlib
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -391,7 +391,7 @@ def shared_paragraphs() -> Iterator[None]:
         _SHARED.reset(token)
 
 
-def canonical_paragraphs(blocks: tuple[Block, ...] | list[Block]) -> tuple[Paragraph, ...]:
+def canonical_paragraphs(blocks: Sequence[Block]) -> tuple[Paragraph, ...]:
     """Blocks → canonical paragraphs; blocks that normalise to nothing are dropped."""
     shared = _SHARED.get()
     seen = shared.texts if shared is not None else {}

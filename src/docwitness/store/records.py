@@ -27,12 +27,12 @@ from typing import Any
 from docwitness import __version__
 from docwitness.fields import Fields, invalid
 from docwitness.model import (
-    Block,
     Capture,
     Digests,
     Document,
     Extraction,
     Paragraph,
+    TextBlocks,
     canonical_json,
     sha256_bytes,
 )
@@ -845,7 +845,7 @@ class DerivedRecord:
     ) -> Document:
         ex = self.extraction
         extraction = Extraction(
-            blocks=tuple(map(Block, extracted_text.split("\n"))),
+            blocks=TextBlocks(extracted_text),
             extractor=ex.extractor,
             extractor_version=ex.extractor_version,
             libraries=dict(ex.libraries),

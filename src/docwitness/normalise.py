@@ -333,7 +333,7 @@ def normalise_texts(raws: list[str]) -> list[str]:
     if plain and ((triggers is not None and not triggers.may_change(nfc)) or nfc.isascii()):
         return _fold_text(nfc).split("\n")
     pieces = nfc.split("\n")
-    if len(pieces) != len(raws):  # NFC made or removed a newline: it does not
+    if len(pieces) != len(raws):  # (a guard: a newline composes with nothing)
         return [normalise_text(r) for r in raws]
     easy: list[int] = []
     out: list[str] = []

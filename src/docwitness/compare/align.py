@@ -162,35 +162,51 @@ def _joined(whole: frozenset[str], pieces: list[frozenset[str]], texts: list[str
 
 
 def _heaviest_chain(pairs: list[tuple[int, int]], weights: list[int], size: int) -> set[int]:
-    """Indexes into ``pairs`` (sorted by first item) of the heaviest chain increasing in both.
+    """Indexes into ``pairs`` (sorted by first item, no item twice on either side,
+    second items in ``range(size)``, weights positive) of the heaviest chain
+    increasing in both.
 
-    A Fenwick tree of prefix maxima over the second item: O(k log size).
+    A Fenwick tree of prefix maxima over the second item, run over the runs of pairs
+    that follow each other on both sides (``(p, q)``, ``(p + 1, q + 1)``, …: most of
+    a copy that agrees with the other), each run one entry: O(r log size) for r runs.
+    A chain holding one pair of a run can always hold the whole run (no other pair
+    falls between two of its pairs on either side), so the heaviest chain is made of
+    whole runs; a run's pairs chain one to the next, and the tree chooses among equal
+    chains as it does pair by pair (``tests/test_heaviest_chain.py``).
     """
-    # The tree's nodes as two lists (the heaviest chain ending there, and its last pair).
+    if not pairs:
+        return set()
+    # The runs, as (first pair, last pair) indexes.
+    starts = [0]
+    for k in range(1, len(pairs)):
+        p0, q0 = pairs[k - 1]
+        p1, q1 = pairs[k]
+        if p1 != p0 + 1 or q1 != q0 + 1:
+            starts.append(k)
+    ends = [*(k - 1 for k in starts[1:]), len(pairs) - 1]
+    # The tree's nodes as two lists (the heaviest chain ending there, and its last run).
     heaviest = [0] * (size + 1)
     last = [-1] * (size + 1)
-    best: list[int] = [0] * len(pairs)
-    back: list[int] = [-1] * len(pairs)
-    for k, (_, w) in enumerate(pairs):
-        top, arg, pos = 0, -1, w  # prefix max over second items < w
+    best: list[int] = [0] * len(starts)
+    back: list[int] = [-1] * len(starts)
+    for r, (a, b) in enumerate(zip(starts, ends, strict=True)):
+        top, arg, pos = 0, -1, pairs[a][1]  # prefix max over second items < the run's first
         while pos > 0:
             if heaviest[pos] > top:
                 top, arg = heaviest[pos], last[pos]
             pos &= pos - 1
-        here = best[k] = top + weights[k]
-        back[k] = arg
-        pos = w + 1
+        here = best[r] = top + sum(weights[a : b + 1])
+        back[r] = arg
+        pos = pairs[b][1] + 1
         while pos <= size:
             if heaviest[pos] < here:
-                heaviest[pos], last[pos] = here, k
+                heaviest[pos], last[pos] = here, r
             pos += pos & -pos
-    if not pairs:
-        return set()
-    k = max(range(len(pairs)), key=lambda x: best[x])
+    r = max(range(len(starts)), key=lambda x: best[x])
     chain: set[int] = set()
-    while k != -1:
-        chain.add(k)
-        k = back[k]
+    while r != -1:
+        chain.update(range(starts[r], ends[r] + 1))
+        r = back[r]
     return chain
 
 

@@ -26,7 +26,7 @@ from docwitness.store.records import (
     SharedTexts,
     json_bytes,
 )
-from test_store import catalogue, fetched, made_copies, reindex
+from test_store import as_schema, catalogue, fetched, made_copies, reindex
 
 
 def _swap_record(store: Path, witness: str, new_record: dict[str, object]) -> str:
@@ -42,11 +42,6 @@ def _swap_record(store: Path, witness: str, new_record: dict[str, object]) -> st
     return new
 
 
-def _as_schema(s: Store, digest: str, schema: str) -> dict[str, Any]:
-    """A stored record written again in an older schema (as an older docwitness did)."""
-    obj = replace(s.get_record(digest), schema=schema).to_json()
-    assert obj["schema"] == schema
-    return obj
 
 
 def test_record_holds_no_paragraph_text_nor_digests_and_reads_back_whole(
@@ -72,8 +67,16 @@ def test_record_holds_no_paragraph_text_nor_digests_and_reads_back_whole(
     fresh = document_from_captures([capture_file(tmp_path / "made-full.txt")], "made-full")
     assert doc.paragraphs == fresh.paragraphs
     assert doc.digests == fresh.digests
-    # The record is small beside the text it describes.
-    assert len(record_bytes.encode("utf-8")) < len(source.encode("utf-8")) / 8
+    # The record is small beside the text it describes, and holds the extracted
+    # text as where its lines are in the file: that text is no object of its own.
+    assert len(record_bytes.encode("utf-8")) < len(source.encode("utf-8")) / 6
+    assert "text_from_pages" in raw
+    # The same text read from GB 18030 is not runs of its file: that record names
+    # the text object (which is the text of made-full too).
+    gb = s.latest("made-doc", "made-gb18030")
+    assert gb is not None and gb.text == entry.text
+    assert "text_from_pages" not in s.get_json(gb.record) and s.has_object(gb.text)
+    assert s.extracted_bytes(entry) == fresh.extraction.text.encode("utf-8")
     assert s.verify() == []
 
 
@@ -108,7 +111,7 @@ def test_schema_2_record_still_reads_verifies_and_collates(tmp_path: Path) -> No
     entry = s.latest("made-doc", "made-full")
     assert entry is not None
     before = s.load_document(entry, "made-full")
-    _swap_record(store, "made-full", _as_schema(s, entry.record, RECORD_SCHEMA_2))
+    _swap_record(store, "made-full", as_schema(s, entry, RECORD_SCHEMA_2))
     entry = s.latest("made-doc", "made-full")
     assert entry is not None
     assert s.get_json(entry.record)["paragraphs"][0]["sha256"] == before.paragraphs[0].sha256
@@ -157,8 +160,7 @@ def test_schema_1_record_still_reads_verifies_and_collates(tmp_path: Path) -> No
     entry = s.latest("made-doc", "made-full")
     assert entry is not None
     before = s.load_document(entry, "made-full")
-    v1 = replace(s.get_record(entry.record), schema=RECORD_SCHEMA_1).to_json()
-    assert v1["schema"] == RECORD_SCHEMA_1
+    v1 = as_schema(s, entry, RECORD_SCHEMA_1)
     _swap_record(store, "made-full", v1)
     entry = s.latest("made-doc", "made-full")
     assert entry is not None
@@ -181,7 +183,7 @@ def test_record_pointing_elsewhere_in_the_text_is_caught(tmp_path: Path) -> None
     s = Store(store)
     entry = s.latest("made-doc", "made-full")
     assert entry is not None
-    record = _as_schema(s, entry.record, RECORD_SCHEMA_2)
+    record = as_schema(s, entry, RECORD_SCHEMA_2)
     # Paragraph 3 now points at paragraph 4's raw text: its digest still matches
     # its canonical line, but two paragraphs cannot be one block.
     record["paragraphs"][3]["at"] = record["paragraphs"][4]["at"]
@@ -201,7 +203,7 @@ def test_record_pointing_past_the_text_is_a_store_problem(tmp_path: Path) -> Non
     s = Store(store)
     entry = s.latest("made-doc", "made-full")
     assert entry is not None
-    record = _as_schema(s, entry.record, RECORD_SCHEMA_2)
+    record = as_schema(s, entry, RECORD_SCHEMA_2)
     record["paragraphs"][-1]["at"] = [0, 10**9]
     _swap_record(store, "made-full", record)
     problems = s.verify()
@@ -322,7 +324,10 @@ def test_schema_3_columns_that_do_not_read_are_store_problems(
 def test_text_normalisation_leaves_alone_is_one_object_and_still_checked(
     tmp_path: Path,
 ) -> None:
-    (tmp_path / "made-plain.txt").write_text("第一段。\n\n第二段。\n", encoding="utf-8")
+    # A paragraph wrapped over two lines is joined, so the extracted text is not
+    # runs of the file: it is stored, and normalisation leaves it as it was, so it
+    # is one object.
+    (tmp_path / "made-plain.txt").write_text("第一\n段。\n\n第二段。\n", encoding="utf-8")
     cat = tmp_path / "made-catalogue.toml"
     cat.write_text(
         '[document]\nid = "made-doc"\ntitle = "made"\nlanguage = "zh"\n'

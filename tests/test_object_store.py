@@ -108,7 +108,9 @@ def test_a_tampered_object_is_found_where_it_is_touched_and_by_verify(
     store = ObjectStore(s3)
     entry = store.latest("made-doc-000002", "made-w2")
     assert entry is not None
-    key = f"objects/{entry.text[7:9]}/{entry.text[7:]}"
+    # The raw bytes: the evidence, and what this plain-text copy's extracted text is
+    # cut from (it is no object of its own).
+    key = f"objects/{entry.raw[7:9]}/{entry.raw[7:]}"
     store.bucket.replace(key, b"made tampered text\n")
     with pytest.raises(StoreCorrupt):
         store.load_document(entry, "made-w2")
@@ -116,7 +118,7 @@ def test_a_tampered_object_is_found_where_it_is_touched_and_by_verify(
     assert run.returncode == 4
     problems = json.loads(run.stdout)["problems"]
     assert any(p["kind"] == "mismatch" and key in p["path"] for p in problems)
-    # A later check does not build on it either: the capture's text is re-hashed.
+    # A later check does not build on it either: the capture's bytes are re-hashed.
     again = docwitness("check", str(catalogues), "--store", s3, "--summary", "json", timeout=120)
     assert again.returncode == 4
     assert "store corrupt" in again.stderr or "mismatch" in again.stderr

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ from docwitness.cli import main
 from docwitness.errors import ExitCode, StoreCorrupt, StoreError
 from docwitness.pipeline import fetch
 from docwitness.store import TMP_PREFIX, Store
-from docwitness.store.records import RECORD_SCHEMA_2, entry_digest
+from docwitness.store.records import RECORD_SCHEMA_2, HistoryEntry, entry_digest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,6 +44,15 @@ def fetched(tmp_path: Path) -> Path:
     store = tmp_path / "s"
     fetch([catalogue(tmp_path, made_copies(tmp_path))], store)
     return store
+
+
+def as_schema(s: Store, entry: HistoryEntry, schema: str) -> dict[str, Any]:
+    """The record of ``entry`` written again in an older schema, as an older
+    docwitness wrote it: its extracted text an object of its own (put in the store)."""
+    s.put(s.extracted_bytes(entry))
+    obj = replace(s.get_record(entry.record), schema=schema, text_from=None).to_json()
+    assert obj["schema"] == schema
+    return obj
 
 
 def reindex(store: Path, document: str, witness: str) -> None:
@@ -182,7 +192,7 @@ def test_record_whose_paragraph_was_edited_is_caught(tmp_path: Path) -> None:
     assert entry is not None
     # A record of schema 2 stores each paragraph's digest (schema 3 works them out
     # again from the canonical text).
-    record = replace(s.get_record(entry.record), schema=RECORD_SCHEMA_2).to_json()
+    record = as_schema(s, entry, RECORD_SCHEMA_2)
     record["paragraphs"][3]["sha256"] = "sha256:" + "0" * 64
     # Re-filed under its new name, as a careless hand edit with a re-hash would do.
     new = s.put_json(record)

@@ -81,7 +81,7 @@ def _fill(
                     name = page.sha256.split(":", 1)[1] + _suffix(page.media_type)
                     put(f"captures/{doc.id}/{spec.id}/{name}", store.get(page.sha256))
             latest = entries[-1]
-            put(f"texts/{doc.id}/{spec.id}.extracted.txt", store.get(latest.text))
+            put(f"texts/{doc.id}/{spec.id}.extracted.txt", store.extracted_bytes(latest))
             put(f"texts/{doc.id}/{spec.id}.canonical.txt", store.get(latest.canonical))
             put(
                 f"history/{doc.id}/{spec.id}.jsonl",

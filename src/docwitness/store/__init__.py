@@ -47,6 +47,7 @@ from docwitness.store import leftovers as _leftovers
 from docwitness.store.chain import INDEX, Line, chain_problems, index_problems, missing_problem
 from docwitness.store.leftovers import TMP_PREFIX, WRITERS, Leftover
 from docwitness.store.records import (
+    COLUMN_SCHEMAS,
     RECORD_SCHEMA,
     RECORD_SCHEMA_1,
     DerivedRecord,
@@ -113,6 +114,14 @@ def _resolved(record: DerivedRecord, where: str, extracted: str, canonical: str)
         return record.resolved(extracted, canonical)
     except ValueError as exc:
         raise _not_borne_out(where, exc) from None
+
+
+def _same_text(entry: HistoryEntry, record: DerivedRecord) -> None:
+    """A history entry and the record it names must name the same extracted text."""
+    if record.sha256.text != entry.text:
+        raise StoreCorrupt(
+            [StoreProblem(entry.record, "mismatch", f"text {entry.text}", record.sha256.text)]
+        )
 
 
 def _not_borne_out(where: str, exc: ValueError) -> StoreCorrupt:
@@ -420,15 +429,19 @@ class Store:
 
     # ------------------------------------------------------------------ reading
     def get(self, digest: str) -> bytes:
-        path = self.object_path(digest)
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise StoreCorrupt([StoreProblem(str(path), "missing", digest, "no file")]) from None
+        data = self._read(digest)
         found = sha256_bytes(data)
         if found != digest:
-            raise StoreCorrupt([StoreProblem(str(path), "mismatch", digest, found)])
+            raise StoreCorrupt([StoreProblem(self.where(digest), "mismatch", digest, found)])
         return data
+
+    def _read(self, digest: str) -> bytes:
+        """An object's bytes, not yet checked against its name (:meth:`get` checks)."""
+        path = self.object_path(digest)
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            raise StoreCorrupt([StoreProblem(str(path), "missing", digest, "no file")]) from None
 
     def get_json(self, digest: str) -> Any:
         """An object read back as JSON; one that is not JSON is a store problem."""
@@ -450,9 +463,41 @@ class Store:
         if record.schema == RECORD_SCHEMA_1:
             return record
         if extracted_text is None:
-            extracted_text = self.get(record.sha256.text).decode("utf-8")
+            extracted_text = self._extracted(record, where).decode("utf-8")
         canonical = self.get(record.sha256.canonical).decode("utf-8")
         return _resolved(record, where, extracted_text, canonical)
+
+    def extracted_bytes(self, entry: HistoryEntry) -> bytes:
+        """The extracted text a history entry names, read back and checked (UTF-8)."""
+        where = self.where(entry.record)
+        record = DerivedRecord.from_json(self.get_json(entry.record), where)
+        _same_text(entry, record)
+        return self._extracted(record, where)
+
+    def _extracted(self, record: DerivedRecord, where: str) -> bytes:
+        """The extracted text a record names: its object, or the runs of the pages it
+        is cut from, re-hashed (a text cut that is not the one named is a store
+        problem, as an object that is not is). The pages are not hashed here: every
+        byte of them that the text holds is checked in the text's own digest, and
+        :meth:`verify` checks the rest."""
+        digest = record.sha256.text
+        cut = record.text_from
+        if cut is None:
+            return self.get(digest)
+        last = max(page for _, page in cut.pages)
+        bodies = [self._read(page) for page in record.pages[: last + 1]]
+        try:
+            data = cut.cut(bodies)
+        except ValueError as exc:
+            raise StoreCorrupt(
+                [StoreProblem(where, "mismatch", "a text cut from its pages", str(exc))]
+            ) from None
+        found = sha256_bytes(data)
+        if found != digest:
+            raise StoreCorrupt(
+                [StoreProblem(where, "mismatch", f"text {digest}", f"{found} cut from its pages")]
+            )
+        return data
 
     def _read_index(self) -> tuple[HistoryIndex, list[StoreProblem]]:
         """The index (empty where there is none yet), and why it cannot be read."""
@@ -541,23 +586,19 @@ class Store:
         from its columns and the two texts). ``shared`` holds the texts and paragraph
         digests of the copies of the same document read already
         (:class:`~docwitness.store.records.SharedTexts`)."""
-        text = self.get(entry.text).decode("utf-8")
         where = self.where(entry.record)
         record = DerivedRecord.from_json(self.get_json(entry.record), where)
-        document = None
-        if record.schema != RECORD_SCHEMA_1:
-            # A text that normalisation left as it was is one object, read once.
-            same = record.sha256.canonical == entry.text
-            canonical = text if same else self.get(record.sha256.canonical).decode("utf-8")
-            try:
-                document = record.document_of(witness, entry.source, text, canonical, shared)
-            except ValueError as exc:
-                raise _not_borne_out(where, exc) from None
-        if record.sha256.text != entry.text:
-            raise StoreCorrupt(
-                [StoreProblem(entry.record, "mismatch", f"text {entry.text}", record.sha256.text)]
-            )
-        return document if document is not None else record.document(witness, entry.source, text)
+        _same_text(entry, record)
+        text = self._extracted(record, where).decode("utf-8")
+        if record.schema == RECORD_SCHEMA_1:
+            return record.document(witness, entry.source, text)
+        # A text that normalisation left as it was is one object, read once.
+        same = record.sha256.canonical == entry.text
+        canonical = text if same else self.get(record.sha256.canonical).decode("utf-8")
+        try:
+            return record.document_of(witness, entry.source, text, canonical, shared)
+        except ValueError as exc:
+            raise _not_borne_out(where, exc) from None
 
     def histories(self) -> Iterator[tuple[str, str, Path]]:
         base = self.root / "witnesses"
@@ -667,9 +708,11 @@ class Store:
                     StoreProblem(where, "mismatch", f"{key} {recorded}", f"history says {held}")
                 )
         texts: dict[str, str] = {}
+        where_record = self.where(entry.record)
         for key, digest in (("text", digests.text), ("canonical", digests.canonical)):
             try:
-                texts[key] = self.get(digest).decode("utf-8")
+                data = self._extracted(record, where_record) if key == "text" else self.get(digest)
+                texts[key] = data.decode("utf-8")
             except StoreCorrupt as exc:
                 problems.extend(
                     StoreProblem(where, p.kind, p.expected, f"{p.found} ({p.path})")
@@ -689,7 +732,7 @@ class Store:
                     StoreProblem(where, p.kind, p.expected, f"{p.found} ({p.path})")
                     for p in exc.problems
                 ]
-        if record.schema == RECORD_SCHEMA:
+        if record.schema in COLUMN_SCHEMAS:
             # Its paragraphs' texts and digests are read off the canonical text object,
             # re-hashed above: there is nothing stored to disagree with it.
             return problems

@@ -22,6 +22,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from itertools import accumulate, pairwise
+from operator import add
 from typing import Any
 
 from docwitness import __version__
@@ -39,6 +40,7 @@ from docwitness.model import (
 from docwitness.provenance import HttpProvenance, PageGap
 
 __all__ = [
+    "COLUMN_SCHEMAS",
     "RECORD_SCHEMA",
     "DerivedRecord",
     "ExtractionRecord",
@@ -50,17 +52,23 @@ __all__ = [
     "ParagraphColumns",
     "ParagraphRecord",
     "SharedTexts",
+    "TextFromPages",
     "entry_digest",
     "json_bytes",
 ]
 
-RECORD_SCHEMA = "docwitness.record/3"
-# Records of schema 2 held one object per paragraph (its place in the extracted text,
-# its digest, kind, marker, point and page); records of schema 1 held every
-# paragraph's raw and canonical text as well. Both still read.
+RECORD_SCHEMA = "docwitness.record/4"
+# Records of schema 3 held their paragraphs by column as schema 4 does, and their
+# extracted text always as an object of its own (schema 4 may cut it from the pages:
+# ``text_from_pages``). Records of schema 2 held one object per paragraph (its place
+# in the extracted text, its digest, kind, marker, point and page); records of
+# schema 1 held every paragraph's raw and canonical text as well. All still read.
+RECORD_SCHEMA_3 = "docwitness.record/3"
 RECORD_SCHEMA_2 = "docwitness.record/2"
 RECORD_SCHEMA_1 = "docwitness.record/1"
-RECORD_SCHEMAS = (RECORD_SCHEMA, RECORD_SCHEMA_2, RECORD_SCHEMA_1)
+RECORD_SCHEMAS = (RECORD_SCHEMA, RECORD_SCHEMA_3, RECORD_SCHEMA_2, RECORD_SCHEMA_1)
+# The schemas whose paragraphs are held by column.
+COLUMN_SCHEMAS = (RECORD_SCHEMA, RECORD_SCHEMA_3)
 
 
 def json_bytes(obj: Any) -> bytes:
@@ -562,27 +570,7 @@ class ParagraphColumns:
         n = len(lengths)
 
         def pairs(key: str, ok: Any, expected: str) -> tuple[Any, ...]:
-            if not f.has(key):
-                return ()
-            at = f"{where} {key}"
-            items = f.obj[key]
-            if not isinstance(items, list):
-                raise invalid(at, "a list of [paragraph, value] pairs", items)
-            out: list[tuple[int, Any]] = []
-            for k, item in enumerate(items):
-                if not (
-                    isinstance(item, list)
-                    and len(item) == 2
-                    and _is_count(item[0])
-                    and item[0] < n
-                    and (not out or item[0] > out[-1][0])
-                    and ok(item[1])
-                ):
-                    raise invalid(
-                        f"{at}[{k}]", f"[paragraph, {expected}], paragraphs in order", item
-                    )
-                out.append((item[0], item[1]))
-            return tuple(out)
+            return _pairs(f, key, n, ok, f"[paragraph, {expected}], paragraphs in order")
 
         headings = f.one("heading", _counts) if f.has("heading") else ()
         if any(i >= n for i in headings) or any(b <= a for a, b in pairwise(headings)):
@@ -679,6 +667,125 @@ class _Expanded:
     pages: list[int | None]
 
 
+@dataclass(frozen=True, slots=True)
+class TextFromPages:
+    """An extracted text held as the runs of its pages' bytes it is cut from, instead
+    of as an object of its own.
+
+    A plain-text copy's extracted text (and a Markdown copy's with no inline marks)
+    is, most often, its own lines with the blank lines between paragraphs (and the
+    marks of a heading) taken out: every line of the text, in UTF-8, is a run of
+    bytes of a page, each after the one before. The record then says where each line
+    is, and the text is those runs joined by newlines; the store holds the pages once
+    rather than twice. ``lengths`` is each line's length in bytes; ``gaps`` and
+    ``pages`` are runs, as in :class:`ParagraphColumns`: from the line named on, the
+    bytes skipped before a line (after the end of the line before it, or from the
+    start of its page) and the page it is cut from (its place in the record's
+    ``pages``), until the next run.
+
+    Nothing here is trusted: the text cut is re-hashed and must be the text the
+    record names (:meth:`docwitness.store.Store.extracted_bytes`).
+    """
+
+    lengths: tuple[int, ...]
+    gaps: tuple[tuple[int, int], ...]
+    pages: tuple[tuple[int, int], ...] = ((0, 0),)
+
+    @classmethod
+    def find(cls, text: bytes, bodies: Sequence[bytes]) -> TextFromPages | None:
+        """Where each line of ``text`` is in ``bodies``, in order; None when one is not
+        there (the text is then stored as an object of its own)."""
+        if not bodies:
+            return None
+        lines = text.split(b"\n")
+        body = bodies[0]
+        # Most often the lines stand in the first page one after another with the same
+        # bytes between each two (a blank line): one comparison says so.
+        first = body.find(lines[0])
+        second = -1
+        if first >= 0 and len(lines) > 1:
+            second = body.find(lines[1], first + len(lines[0]))
+        if second >= 0:
+            between = body[first + len(lines[0]) : second]
+            if body.startswith(between.join(lines), first):
+                even = ((0, first),) if first == len(between) else ((0, first), (1, len(between)))
+                return cls(tuple(map(len, lines)), even)
+        lengths: list[int] = []
+        gaps: list[tuple[int, int]] = []
+        pages: list[tuple[int, int]] = [(0, 0)]
+        page, pos, gap = 0, 0, -1
+        find = bodies[0].find
+        for i, line in enumerate(lines):
+            at = find(line, pos)
+            if at < 0:  # not on this page: on a later one, from its start
+                while at < 0:
+                    page += 1
+                    if page == len(bodies):
+                        return None
+                    find, pos = bodies[page].find, 0
+                    at = find(line, 0)
+                if pages[-1][0] == i:  # the first line, on none of the pages before
+                    pages.pop()
+                pages.append((i, page))
+            if at - pos != gap:
+                gap = at - pos
+                gaps.append((i, gap))
+            lengths.append(len(line))
+            pos = at + len(line)
+        return cls(tuple(lengths), tuple(gaps), tuple(pages))
+
+    def cut(self, bodies: Sequence[bytes]) -> bytes:
+        """The text these runs make of ``bodies``; ``ValueError`` where a run is not
+        inside its page."""
+        n = len(self.lengths)
+        gaps = _runs(self.gaps, n)
+        out: list[bytes] = []
+        firsts = [i for i, _ in self.pages]
+        for (first, page), end in zip(self.pages, [*firsts[1:], n], strict=True):
+            if page >= len(bodies):
+                raise ValueError(f"line {first} is cut from page {page}, which is not there")
+            body = bodies[page]
+            lengths = self.lengths[first:end]
+            # Where each line of this page ends: the gaps and lengths so far, added up
+            # (counts, so the last is the furthest).
+            ends = list(accumulate(map(add, gaps[first:end], lengths)))
+            if ends and ends[-1] > len(body):
+                i = first + next(k for k, e in enumerate(ends) if e > len(body))
+                raise ValueError(f"line {i} runs past the end of page {page}")
+            out += [body[e - length : e] for e, length in zip(ends, lengths, strict=True)]
+        return b"\n".join(out)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "length": list(self.lengths),
+            "gap": [list(pair) for pair in self.gaps],
+        }
+        if self.pages != ((0, 0),):
+            out["page"] = [list(pair) for pair in self.pages]
+        return out
+
+    @classmethod
+    def from_json(cls, obj: object, where: str = "") -> TextFromPages:
+        f = Fields(obj, where)
+        for key in f.obj:
+            if key not in ("length", "gap", "page"):
+                raise invalid(f"{where} {key}", "no such key in a text cut from pages", key)
+        lengths = f.one("length", _counts)
+        n = len(lengths)
+        if not f.has("gap"):
+            raise invalid(f"{where} gap", "the bytes skipped before each line", None)
+        gaps = _pairs(f, "gap", n, _is_count, "[line, bytes skipped], lines in order")
+        pages = (
+            _pairs(f, "page", n, _is_count, "[line, page], lines in order")
+            if f.has("page")
+            else ((0, 0),)
+        )
+        for key, runs in (("gap", gaps), ("page", pages)):
+            if not runs or runs[0][0] != 0:
+                raise invalid(f"{where} {key}", "runs from line 0", [list(r) for r in runs][:4])
+        return cls(lengths, gaps, pages)
+
+
 def _runs(runs: tuple[tuple[int, Any], ...], n: int) -> list[Any]:
     """A column of ``n`` values from its runs (None before the first)."""
     out: list[Any] = [None] * n
@@ -686,6 +793,30 @@ def _runs(runs: tuple[tuple[int, Any], ...], n: int) -> list[Any]:
     for (i, value), end in zip(runs, ends, strict=True):
         out[i:end] = [value] * (end - i)
     return out
+
+
+def _pairs(f: Fields, key: str, n: int, ok: Any, expected: str) -> tuple[Any, ...]:
+    """The ``[index, value]`` pairs under ``key`` (none when it is absent): indexes
+    below ``n`` in increasing order, values that ``ok`` accepts."""
+    if not f.has(key):
+        return ()
+    at = f"{f.where} {key}"
+    items = f.obj[key]
+    if not isinstance(items, list):
+        raise invalid(at, "a list of [index, value] pairs", items)
+    out: list[tuple[int, Any]] = []
+    for k, item in enumerate(items):
+        if not (
+            isinstance(item, list)
+            and len(item) == 2
+            and _is_count(item[0])
+            and item[0] < n
+            and (not out or item[0] > out[-1][0])
+            and ok(item[1])
+        ):
+            raise invalid(f"{at}[{k}]", expected, item)
+        out.append((item[0], item[1]))
+    return tuple(out)
 
 
 def _counts(obj: object, where: str) -> tuple[int, ...]:
@@ -713,11 +844,19 @@ class DerivedRecord:
     extraction: ExtractionRecord
     paragraphs: tuple[ParagraphRecord, ...]
     columns: ParagraphColumns | None = None
+    text_from: TextFromPages | None = None
 
     @classmethod
     def of(
-        cls, document: Document, pages: list[str], format: str | None, select: str | None
+        cls,
+        document: Document,
+        pages: list[str],
+        format: str | None,
+        select: str | None,
+        text_from: TextFromPages | None = None,
     ) -> DerivedRecord:
+        """The record of ``document``, made of ``pages``; ``text_from`` where its
+        extracted text is cut from them."""
         ex = document.extraction
         return cls(
             schema=RECORD_SCHEMA,
@@ -740,6 +879,7 @@ class DerivedRecord:
             # As a record of this schema reads back: its paragraphs by column.
             paragraphs=(),
             columns=ParagraphColumns.of_document(document),
+            text_from=text_from,
         )
 
     def resolved(self, extracted_text: str, canonical_text: str) -> DerivedRecord:
@@ -866,7 +1006,7 @@ class DerivedRecord:
         )
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "schema": self.schema,
             "sha256": self.sha256.to_dict(),
             "pages": list(self.pages),
@@ -876,9 +1016,14 @@ class DerivedRecord:
             "extraction": self.extraction.to_json(),
             "paragraphs": self._paragraphs_json(),
         }
+        if self.text_from is not None:
+            if self.schema != RECORD_SCHEMA:
+                raise ValueError(f"a record of {self.schema} holds its extracted text whole")
+            out["text_from_pages"] = self.text_from.to_json()
+        return out
 
     def _paragraphs_json(self) -> Any:
-        if self.schema != RECORD_SCHEMA:
+        if self.schema not in COLUMN_SCHEMAS:
             # Records of schemas 1 and 2 are written back as they were read.
             if self.columns is not None and self.columns.lengths and not self.paragraphs:
                 raise ValueError("a record of schema 1 or 2 is written from resolved paragraphs")
@@ -903,7 +1048,15 @@ class DerivedRecord:
             extraction=f.one("extraction", ExtractionRecord.from_json),
             paragraphs=(),
         )
-        if schema == RECORD_SCHEMA:  # paragraphs by column
+        if schema == RECORD_SCHEMA and f.has("text_from_pages"):
+            text_from = f.one("text_from_pages", TextFromPages.from_json)
+            last = max(page for _, page in text_from.pages)
+            if last >= len(record.pages):
+                raise invalid(
+                    f"{where} text_from_pages page", f"pages below {len(record.pages)}", last
+                )
+            record = replace(record, text_from=text_from)
+        if schema in COLUMN_SCHEMAS:  # paragraphs by column
             return replace(record, columns=f.one("paragraphs", ParagraphColumns.from_json))
         return replace(
             record,

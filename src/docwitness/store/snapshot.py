@@ -19,7 +19,7 @@ from docwitness.model import Capture, Digests, Document, sha256_bytes
 from docwitness.normalise import PROFILE, document_from_captures
 from docwitness.provenance import PageGap
 from docwitness.specs import DocumentSpec, WitnessSpec
-from docwitness.store.records import DerivedRecord, HistoryEntry, json_bytes
+from docwitness.store.records import DerivedRecord, HistoryEntry, TextFromPages, json_bytes
 
 if TYPE_CHECKING:  # the store is imported where it is used: `diff` never needs it
     from docwitness.store import Store
@@ -114,13 +114,19 @@ def record_witness(
         except ExtractionError as exc:
             return FetchResult(**base, status="failed", reason=exc.reason)
         # The pages, texts and record are written together, their fsyncs overlapping;
-        # all are on disk before the history names them.
-        pages = [sha256_bytes(c.body) for c in captures]
-        derived = DerivedRecord.of(document, pages, spec.format, spec.select)
+        # all are on disk before the history names them. An extracted text that is
+        # runs of its pages' bytes is held as where they are, not stored again (a
+        # text decoded from its pages, that is: not one drawn from a PDF).
+        bodies = [c.body for c in captures]
+        pages = [sha256_bytes(body) for body in bodies]
+        text = document.extraction.text.encode("utf-8")
+        decoded = document.extraction.encoding is not None
+        cut = TextFromPages.find(text, bodies) if decoded else None
+        derived = DerivedRecord.of(document, pages, spec.format, spec.select, cut)
         *_, record = store.put_many(
             [
-                *(c.body for c in captures),
-                document.extraction.text.encode("utf-8"),
+                *bodies,
+                *([text] if cut is None else []),
                 document.canonical_text.encode("utf-8"),
                 json_bytes(derived.to_json()),
             ]

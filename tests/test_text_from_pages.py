@@ -213,6 +213,18 @@ def _no_gap(runs: dict[str, Any]) -> None:
     del runs["gap"]
 
 
+def _bool(runs: dict[str, Any]) -> None:
+    runs["length"][0] = True
+
+
+def _float(runs: dict[str, Any]) -> None:
+    runs["length"][1] = 27.0
+
+
+def _negative(runs: dict[str, Any]) -> None:
+    runs["length"][2] = -1
+
+
 @pytest.mark.parametrize(
     ("edit", "said"),
     [
@@ -220,8 +232,11 @@ def _no_gap(runs: dict[str, Any]) -> None:
         (_late, "runs from line 0"),
         (_page, "pages below 1"),
         (_no_gap, "the bytes skipped"),
+        (_bool, "a list of counts"),
+        (_float, "a list of counts"),
+        (_negative, "a list of counts"),
     ],
-    ids=["key", "runs-late", "page", "no-gap"],
+    ids=["key", "runs-late", "page", "no-gap", "bool", "float", "negative"],
 )
 def test_malformed_runs_are_invalid(tmp_path: Path, edit: Any, said: str) -> None:
     s, _ = _edited(tmp_path, edit)

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args, overload
+from itertools import repeat
+from types import MemberDescriptorType
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, get_args, overload
 
 if TYPE_CHECKING:
     # Built by the commands that use them (a class costs its compile at every start):
@@ -57,6 +60,37 @@ def sha256_lines(lines: Sequence[str]) -> str:
             h.update(b"\n")
         h.update("\n".join(lines[start : start + 512]).encode("utf-8"))
     return "sha256:" + h.hexdigest()
+
+
+T = TypeVar("T")
+
+
+def from_columns(cls: type[T], *columns: Sequence[Any]) -> tuple[T, ...]:
+    """``tuple(map(cls, *columns))`` for a frozen slots dataclass with no
+    ``__post_init__``, one column for each of its fields in order: the same objects,
+    made a column at a time.
+
+    A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``,
+    a Python call for each field of each object; here each slot's descriptor is
+    mapped over all the objects in C, in under half the time. Making a copy's
+    thousands of paragraphs, or reading them back from the store, spent most of its
+    time in those calls."""
+    name = cls.__name__
+    slots: list[MemberDescriptorType] = []
+    for f in fields(cls):  # type: ignore[arg-type]
+        slot = getattr(cls, f.name, None)
+        if not isinstance(slot, MemberDescriptorType) or hasattr(cls, "__post_init__"):
+            raise TypeError(f"from_columns: {name} is not a slots dataclass, no __post_init__")
+        slots.append(slot)
+    if len(columns) != len(slots):
+        raise TypeError(f"from_columns: {name} takes {len(slots)} columns, not {len(columns)}")
+    n = len(columns[0]) if columns else 0
+    if any(len(column) != n for column in columns):
+        raise ValueError(f"from_columns: {name} columns of {sorted(set(map(len, columns)))} rows")
+    made: list[T] = list(map(object.__new__, repeat(cls, n)))
+    for slot, column in zip(slots, columns, strict=True):
+        deque(map(slot.__set__, made, column), maxlen=0)
+    return tuple(made)
 
 
 def canonical_json(obj: Any) -> str:
@@ -132,7 +166,9 @@ class TextBlocks(Sequence[Block]):
 
     def _made(self) -> tuple[Block, ...]:
         if self._blocks is None:
-            self._blocks = tuple(map(Block, self.text.split("\n")))
+            lines = self.text.split("\n")
+            n = len(lines)
+            self._blocks = from_columns(Block, lines, ["paragraph"] * n, [None] * n)
         return self._blocks
 
     def __len__(self) -> int:

@@ -37,6 +37,7 @@ from docwitness.model import (
     Document,
     Extraction,
     Paragraph,
+    from_columns,
     sha256_lines,
     sha256_text,
 )
@@ -409,12 +410,12 @@ def canonical_paragraphs(blocks: Sequence[Block]) -> tuple[Paragraph, ...]:
                 shared.chars += len(raw)
         if known[0]:
             kept.append((block, raw, *known))
-    points = assign_points([k[2] for k in kept], [k[0].kind for k in kept])
-    return tuple(
-        Paragraph(i, raw, text, digest, block.kind, marker, point, block.page)
-        for i, ((block, raw, text, digest), (marker, point)) in enumerate(
-            zip(kept, points, strict=True)
-        )
+    texts = [k[2] for k in kept]
+    kinds = [k[0].kind for k in kept]
+    markers, points = zip(*assign_points(texts, kinds), strict=True) if kept else ((), ())
+    return from_columns(
+        Paragraph, range(len(kept)), [k[1] for k in kept], texts, [k[3] for k in kept],
+        kinds, markers, points, [k[0].page for k in kept],
     )
 
 

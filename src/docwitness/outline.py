@@ -270,7 +270,7 @@ class Outline:
 
 
 def assign_points(
-    texts: list[str], kinds: list[str] | None = None
+    texts: list[str], kinds: Sequence[str] | None = None
 ) -> list[tuple[str | None, str | None]]:
     """For each canonical paragraph: (its marker text or None, the point it belongs to).
 

@@ -38,6 +38,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from docwitness.model import from_columns
+
 LinkKind = str  # "equal" | "pair" | "split" | "merge" | "moved" | "missing" | "extra"
 
 PAIR_MIN = 0.5  # Dice similarity from which two paragraphs are one paragraph, changed
@@ -331,6 +333,12 @@ class _Aligner:
         out = head
         prev_p, prev_q = -1, -1
         ends = [pairs[k] for k in sorted(chain)] + [(len(rs), len(ws))]  # the last: the end
+        # The anchors' links, most of a copy's, made together (see from_columns).
+        n_eq = len(ends) - 1
+        equal = from_columns(
+            Link, ["equal"] * n_eq, [(rs[p],) for p, _ in ends[:n_eq]],
+            [(ws[q],) for _, q in ends[:n_eq]],
+        )
         for n_end, (p, q) in enumerate(ends):
             if p > prev_p + 1 or q > prev_q + 1:
                 sub_r = [rs[x] for x in range(prev_p + 1, p) if x not in moved_r]
@@ -339,8 +347,8 @@ class _Aligner:
                     out += self.run(sub_r, sub_w, depth + 1)
                 else:
                     out += self.gap(sub_r, sub_w)
-            if n_end < len(ends) - 1:
-                out.append(Link("equal", (rs[p],), (ws[q],)))
+            if n_end < n_eq:
+                out.append(equal[n_end])
             prev_p, prev_q = p, q
         return out + tail
 

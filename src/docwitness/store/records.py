@@ -35,6 +35,7 @@ from docwitness.model import (
     Paragraph,
     TextBlocks,
     canonical_json,
+    from_columns,
     sha256_bytes,
 )
 from docwitness.provenance import HttpProvenance, PageGap
@@ -820,7 +821,9 @@ def _pairs(f: Fields, key: str, n: int, ok: Any, expected: str) -> tuple[Any, ..
 
 
 def _counts(obj: object, where: str) -> tuple[int, ...]:
-    if isinstance(obj, list) and all(_is_count(x) for x in obj):
+    # (A record's lists are a copy's thousands of lengths: tested by the C loops of
+    # map, set and min, not an item at a time. A bool is not an int here.)
+    if isinstance(obj, list) and set(map(type, obj)) <= {int} and (not obj or min(obj) >= 0):
         return tuple(obj)
     raise invalid(where, "a list of counts (integers from 0)", obj)
 
@@ -954,11 +957,9 @@ class DerivedRecord:
                 witness, source, extracted_text
             )
         x = self.columns.expanded(extracted_text, canonical_text, shared)
-        paragraphs = tuple(
-            map(
-                Paragraph, range(len(x.raws)), x.raws, x.lines, x.digests, x.kinds,
-                x.markers, x.points, x.pages,
-            )
+        paragraphs = from_columns(
+            Paragraph, range(len(x.raws)), x.raws, x.lines, x.digests, x.kinds, x.markers,
+            x.points, x.pages,
         )
         return self._document(witness, source, extracted_text, paragraphs)
 

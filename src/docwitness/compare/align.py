@@ -306,17 +306,20 @@ class _Aligner:
         rs, ws = rs[a:b], ws[c:d]
         if not rs or not ws or depth >= _MAX_DEPTH:
             return head + self.gap(rs, ws) + tail
-        rcount = Counter(ref[i] for i in rs)
-        wcount = Counter(wit[j] for j in ws)
-        wpos = {wit[j]: p for p, j in enumerate(ws) if wcount[wit[j]] == 1}
+        # (The texts of the gap fetched once, by C loops: a gap is most of a copy.)
+        rtexts = list(map(ref.__getitem__, rs))
+        wtexts = list(map(wit.__getitem__, ws))
+        rcount = Counter(rtexts)
+        wcount = Counter(wtexts)
+        wpos = {t: p for p, t in enumerate(wtexts) if wcount[t] == 1}
         pairs = [
-            (p, wpos[ref[i]]) for p, i in enumerate(rs) if rcount[ref[i]] == 1 and ref[i] in wpos
+            (p, wpos[t]) for p, t in enumerate(rtexts) if rcount[t] == 1 and t in wpos
         ]
         if not pairs and len(rs) * len(ws) > self.full:
             # Nothing unique to anchor on in a large gap: the text repeats itself.
             # Repeated texts anchor where they stand, near each other, never all
             # against all (:func:`_local_pairs`).
-            pairs = _local_pairs([ref[i] for i in rs], [wit[j] for j in ws])
+            pairs = _local_pairs(rtexts, wtexts)
         if not pairs:
             return head + self.gap(rs, ws) + tail
         if all(pairs[k][1] < pairs[k + 1][1] for k in range(len(pairs) - 1)):

@@ -225,7 +225,10 @@ class _Collation:
         if frame.rule in (None, "heading-echo"):  # site text both copies carry is not the text
             self.covered += len(core)
             self.covered_w += len(core)
-        raw_differs = self.r.raw_core(i) != self.w.raw_core(j)
+        if frame.pieces or self.w.frames[j].pieces:
+            raw_differs = self.r.raw_core(i) != self.w.raw_core(j)
+        else:  # nothing glued to either (Side.raw_core, without two calls a paragraph)
+            raw_differs = self.ref[i].raw != self.wit[j].raw
         if raw_differs:
             self.formal_difference(Link("equal", (i,), (j,)), equal=True)
         if self.keep_rows:  # (most rows are these: not even their arguments are made)
@@ -576,7 +579,7 @@ def compare(
     ref_body = [i for i in range(len(ref)) if not r.boilerplate(i)]
     ref_last = ref_body[-1] if ref_body else -1
     for k, link in enumerate(links):
-        if link.kind not in ("missing", "extra"):
+        if link.kind not in ("missing", "extra") and (col.run or col.run_last):
             col.end_run_here()
         if link.kind == "equal":
             col.equal(link.ref[0], link.witness[0])
@@ -716,13 +719,16 @@ def _glued_framing(col: _Collation, links: Sequence[Link]) -> list[tuple[str, st
     words are returned for the truncation to quote."""
     cut: list[tuple[str, str]] = []
     ref_frames, wit_frames = col.r.frames, col.w.frames
+    # Most paragraphs have nothing glued to them on either side: the few that have.
+    glued_r = {i for i, f in enumerate(ref_frames) if f.pieces}
+    glued_w = {j for j, f in enumerate(wit_frames) if f.pieces}
+    if not glued_r and not glued_w:
+        return cut
     for x in links:
         if x.kind in ("missing", "extra"):
             continue
-        if not any(ref_frames[i].pieces for i in x.ref) and not any(
-            wit_frames[j].pieces for j in x.witness
-        ):
-            continue  # most paragraphs: nothing glued to either side
+        if glued_r.isdisjoint(x.ref) and glued_w.isdisjoint(x.witness):
+            continue
         # Framing that both copies glue to this paragraph is the same on both sides.
         ref_pieces = {piece for i in x.ref for piece in ref_frames[i].pieces}
         wit_pieces = {piece for j in x.witness for piece in wit_frames[j].pieces}

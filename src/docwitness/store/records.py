@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from itertools import accumulate, pairwise
 from operator import add
-from typing import Any
+from typing import Any, cast
 
 from docwitness import __version__
 from docwitness.fields import Fields, invalid
@@ -605,8 +605,45 @@ class ParagraphColumns:
             steps[i] += skip
         starts = list(accumulate(steps))
         ends = [start + length for start, length in zip(starts, self.lengths, strict=True)]
-        size = len(extracted_text)
-        # The first paragraph that is wrong is the one named.
+        pieces = extracted_text.split("\n") if not self.skips else []
+        if len(pieces) == n and list(map(len, pieces)) == list(self.lengths):
+            raws = pieces  # every block a paragraph: most copies
+        else:
+            raws = self._cut(extracted_text, starts, ends)
+        sha = hashlib.sha256
+        memo: dict[str, str] = {}
+        if shared is not None:
+            # The copies' equal texts become one string each (its hash worked out once,
+            # equal by identity).
+            texts, memo = shared.texts, shared.digests
+            lines = [texts.setdefault(line, line) for line in lines]
+            raws = [texts.setdefault(raw, raw) for raw in raws]
+        found: list[str | None] = list(map(memo.get, lines))
+        if None in found:  # the lines no copy read before holds
+            for i, line in enumerate(lines):
+                if found[i] is None:
+                    digest = memo.get(line)
+                    if digest is None:
+                        digest = memo[line] = "sha256:" + sha(line.encode("utf-8")).hexdigest()
+                    found[i] = digest
+        kinds = ["paragraph"] * n
+        for i in self.headings:
+            kinds[i] = "heading"
+        markers: list[str | None] = [None] * n
+        for i, marker in self.markers:
+            markers[i] = marker
+        return _Expanded(
+            starts, ends, raws, lines, cast(list[str], found), kinds, markers,
+            _runs(self.points, n), _runs(self.pages, n),
+        )
+
+
+    @staticmethod
+    def _cut(extracted_text: str, starts: list[int], ends: list[int]) -> list[str]:
+        """The paragraphs' raw texts at ``starts``/``ends`` of the extracted text, each
+        a whole block (blocks are joined by newlines); ``ValueError`` naming the first
+        paragraph that is not."""
+        n, size = len(starts), len(extracted_text)
         inside = n if not ends or ends[-1] <= size else next(
             i for i, end in enumerate(ends) if end > size
         )
@@ -617,31 +654,7 @@ class ParagraphColumns:
             raise ValueError(f"paragraph {i} does not point at a block after paragraph {i - 1}")
         if inside < n:
             raise ValueError(f"paragraph {inside} points outside the extracted text")
-        raws = [extracted_text[s:e] for s, e in zip(starts, ends, strict=True)]
-        sha = hashlib.sha256
-        memo: dict[str, str] = {}
-        if shared is not None:
-            # The copies' equal texts become one string each (its hash worked out once,
-            # equal by identity).
-            texts, memo = shared.texts, shared.digests
-            lines = [texts.setdefault(line, line) for line in lines]
-            raws = [texts.setdefault(raw, raw) for raw in raws]
-        found: list[str] = []
-        for line in lines:
-            digest = memo.get(line)
-            if digest is None:
-                digest = memo[line] = "sha256:" + sha(line.encode("utf-8")).hexdigest()
-            found.append(digest)
-        kinds = ["paragraph"] * n
-        for i in self.headings:
-            kinds[i] = "heading"
-        markers: list[str | None] = [None] * n
-        for i, marker in self.markers:
-            markers[i] = marker
-        return _Expanded(
-            starts, ends, raws, lines, found, kinds, markers,
-            _runs(self.points, n), _runs(self.pages, n),
-        )
+        return [extracted_text[s:e] for s, e in zip(starts, ends, strict=True)]
 
 
 class SharedTexts:

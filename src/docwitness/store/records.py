@@ -606,7 +606,7 @@ class ParagraphColumns:
         starts = list(accumulate(steps))
         ends = [start + length for start, length in zip(starts, self.lengths, strict=True)]
         pieces = extracted_text.split("\n") if not self.skips else []
-        if len(pieces) == n and list(map(len, pieces)) == list(self.lengths):
+        if len(pieces) == n and tuple(map(len, pieces)) == self.lengths:
             raws = pieces  # every block a paragraph: most copies
         else:
             raws = self._cut(extracted_text, starts, ends)
@@ -636,7 +636,6 @@ class ParagraphColumns:
             starts, ends, raws, lines, cast(list[str], found), kinds, markers,
             _runs(self.points, n), _runs(self.pages, n),
         )
-
 
     @staticmethod
     def _cut(extracted_text: str, starts: list[int], ends: list[int]) -> list[str]:

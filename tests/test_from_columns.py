@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from docwitness.model import Block, Paragraph, from_columns
+from docwitness.model import Block, Paragraph, from_columns, plain_blocks
 
 _text = st.text(max_size=12)
 _maybe = st.none() | _text
@@ -57,6 +57,7 @@ def test_objects_from_columns_stay_frozen() -> None:
     assert p.body == "甲"
     blocks = from_columns(Block, ["甲", "乙"], ["paragraph", "heading"], [None, 2])
     assert blocks == (Block("甲"), Block("乙", "heading", 2))
+    assert plain_blocks(["甲", "乙"]) == (Block("甲"), Block("乙")) == tuple(map(Block, "甲乙"))
 
 
 @dataclass(frozen=True)

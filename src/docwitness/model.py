@@ -153,6 +153,12 @@ class Block:
     page: int | None = None
 
 
+def plain_blocks(texts: Sequence[str]) -> tuple[Block, ...]:
+    """A block of kind "paragraph", on no page, for each text (:func:`from_columns`)."""
+    n = len(texts)
+    return from_columns(Block, texts, ["paragraph"] * n, [None] * n)
+
+
 class TextBlocks(Sequence[Block]):
     """The blocks of an extracted text read back from the store, one a line, made
     when first asked for: a collation reads a stored copy's paragraphs and seldom its
@@ -166,9 +172,7 @@ class TextBlocks(Sequence[Block]):
 
     def _made(self) -> tuple[Block, ...]:
         if self._blocks is None:
-            lines = self.text.split("\n")
-            n = len(lines)
-            self._blocks = from_columns(Block, lines, ["paragraph"] * n, [None] * n)
+            self._blocks = plain_blocks(self.text.split("\n"))
         return self._blocks
 
     def __len__(self) -> int:

@@ -12,7 +12,7 @@ import re
 from docwitness import __version__
 from docwitness.errors import ExtractionError
 from docwitness.extract.charset import Decoded, decode, looks_binary
-from docwitness.model import Block, Capture, Extraction, from_columns
+from docwitness.model import Capture, Extraction, plain_blocks
 
 _BLANK = re.compile(r"\n[ \t\u3000]*\n")
 
@@ -63,8 +63,7 @@ class TextExtractor:
 
     def extract(self, capture: Capture, select: str | None = None) -> Extraction:
         decoded = decode_text(capture)
-        texts = [p for p in split_paragraphs(decoded.text) if p.strip()]
-        blocks = from_columns(Block, texts, ["paragraph"] * len(texts), [None] * len(texts))
+        blocks = plain_blocks([p for p in split_paragraphs(decoded.text) if p.strip()])
         return Extraction(
             blocks=blocks,
             extractor="text",

@@ -226,13 +226,7 @@ def test_spans_skip_blocks_that_normalise_to_nothing(tmp_path: Path) -> None:
     (tmp_path / "made-blank-blocks.txt").write_text(
         "第一段。\n\n\u200b\n\n第二段,在空白之后。\n", encoding="utf-8"
     )
-    cat = tmp_path / "made-catalogue.toml"
-    cat.write_text(
-        '[document]\nid = "made-doc"\ntitle = "made"\nlanguage = "zh"\n'
-        '[[witness]]\nid = "made-blank-blocks"\nrole = "mirror"\npath = "made-blank-blocks.txt"\n',
-        encoding="utf-8",
-    )
-    fetch([cat], tmp_path / "s")
+    fetch([catalogue(tmp_path, ["made-blank-blocks"])], tmp_path / "s")
     s = Store(tmp_path / "s")
     entry = s.latest("made-doc", "made-blank-blocks")
     assert entry is not None
@@ -328,13 +322,7 @@ def test_text_normalisation_leaves_alone_is_one_object_and_still_checked(
     # runs of the file: it is stored, and normalisation leaves it as it was, so it
     # is one object.
     (tmp_path / "made-plain.txt").write_text("第一\n段。\n\n第二段。\n", encoding="utf-8")
-    cat = tmp_path / "made-catalogue.toml"
-    cat.write_text(
-        '[document]\nid = "made-doc"\ntitle = "made"\nlanguage = "zh"\n'
-        '[[witness]]\nid = "made-plain"\nrole = "mirror"\npath = "made-plain.txt"\n',
-        encoding="utf-8",
-    )
-    fetch([cat], tmp_path / "s")
+    fetch([catalogue(tmp_path, ["made-plain"])], tmp_path / "s")
     s = Store(tmp_path / "s")
     entry = s.latest("made-doc", "made-plain")
     assert entry is not None and entry.text == entry.canonical  # stored once

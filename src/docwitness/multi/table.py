@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from docwitness.compare.chardiff import char_diff, spans
 from docwitness.model import Document, Report, Verdict, WitnessReport
 from docwitness.rules import (
+    TITLE_MAX,
     LanguageRules,
     ends_sentence,
     guess_language,
@@ -270,18 +271,60 @@ def _settle(tokens: list[str], lacuna: bool) -> tuple[list[str], bool]:
 
 def _page_break(tokens: tuple[str, ...], before: str, after: str, rules: LanguageRules) -> bool:
     """Whether a reading breaks a paragraph in the middle of a sentence: text before the
-    break that does not end one, and text after it."""
+    break that does not end one, and text after it.
+
+    One pass over the tokens: a reading that runs on over thousands of paragraphs (a
+    block moved, or inserted) is not joined again at each of its breaks."""
+    if PARA not in tokens:
+        return False
+    n = len(tokens)
+    # Whether the text after each position has any text, and any that is not blank.
+    any_after = [False] * (n + 1)
+    solid_after = [False] * (n + 1)
+    for k in range(n - 1, -1, -1):
+        t = tokens[k]
+        text = t not in MARKS
+        any_after[k] = any_after[k + 1] or (text and t != "")
+        solid_after[k] = solid_after[k + 1] or (text and not t.isspace() and t != "")
+    after_solid = bool(after.strip())
+    pieces: list[str] = []
+    size = 0
+    solid = False
     for k, t in enumerate(tokens):
         if t != PARA:
+            if t not in MARKS and t:
+                pieces.append(t)
+                size += len(t)
+                solid = solid or not t.isspace()
             continue
-        head = "".join(x for x in tokens[:k] if x not in MARKS) or (before if k == 0 else "")
-        tail = "".join(x for x in tokens[k + 1 :] if x not in MARKS) or after
+        if not (solid_after[k + 1] if any_after[k + 1] else after_solid):
+            continue
+        if size == 0:
+            if k > 0 or not before.strip():
+                continue
+            head: str | None = before
+            end = before
+        else:
+            if not solid:
+                continue
+            head = None  # joined only if short enough to be a title
+            end = _tail_of(pieces, rules)
         # A title, a heading or a list's lead-in ends no sentence either: only prose
         # broken off counts.
-        broken = head.strip() and tail.strip() and not ends_sentence(head, rules)
-        if broken and not title_like(head) and not head.rstrip().endswith((":", "：")):
+        if ends_sentence(end, rules) or end.rstrip().endswith((":", "：")):
+            continue
+        if size > TITLE_MAX or not title_like("".join(pieces) if head is None else head):
             return True
     return False
+
+
+def _tail_of(pieces: list[str], rules: LanguageRules) -> str:
+    """The end of the text ``pieces`` make, long enough to say what the whole ends
+    with: back to a character that is neither blank nor a closer (or the whole text)."""
+    for j in range(len(pieces) - 1, -1, -1):
+        if any(not c.isspace() and c not in rules.closers for c in reversed(pieces[j])):
+            return "".join(pieces[j:])
+    return "".join(pieces)
 
 
 def _marks(

@@ -462,6 +462,15 @@ def bench_collate(
                     str(work / "diff.json"),
                 ],
             }
+            # The main job: fetch, collate and the variant table in one process.
+            checked = work / f"snapshots-check-{version}"
+            if checked.exists():
+                shutil.rmtree(checked)
+            check_out = work / f"check-{version}.json"
+            steps["check"] = [
+                *DOCWITNESS, "check", "sources/made-bench.toml", "--store", checked.name,
+                "--no-html", "--format", "json", "-o", check_out.name,
+            ]  # fmt: skip
             for step, cmd in steps.items():
                 # The diff is what the others are divided by, and a short process:
                 # three of it a round, so one slow run does not move every ratio.
@@ -469,6 +478,7 @@ def bench_collate(
                     runs.setdefault((version, step), []).append(run(cmd, cwd=work, env=env))
             store_bytes[version] = sum(p.stat().st_size for p in store.rglob("*") if p.is_file())
             _check_collation(out, made, version)
+            _check_collation(check_out, made, f"{version} check")
     print(
         f"Every injected change found and nothing else, in each of the {witnesses} "
         f"witnesses; median of {repeat} run(s) ({3 * repeat} of the one diff)."
@@ -487,6 +497,11 @@ def bench_collate(
         print(
             f"| {version} | fetch + collate | {both:.2f} | {f.wall + c.wall:.2f} | "
             f"{(f.wall + c.wall) / both:.2f} | {both / d.cpu:.1f}× | |"
+        )
+        k = medians(runs[(version, "check")])
+        print(
+            f"| {version} | check (fetch, collate, variant table) | {k.cpu:.2f} | "
+            f"{k.wall:.2f} | {k.wall / k.cpu:.2f} | {k.cpu / d.cpu:.1f}× | {k.rss_kb / 1024:.0f} |"
         )
     print()
     for version in versions:

@@ -35,6 +35,9 @@ def test_shared_paragraphs_give_the_documents_read_alone(tmp_path: Path) -> None
     again = [p for p in together[1].paragraphs if p.raw in first]
     assert len(again) == len(together[1].paragraphs) - 1
     assert all(p.text is first[p.raw] for p in again)
+    # Their raw texts too are the first copy's strings, not each copy's own.
+    raws = {p.raw: p.raw for p in together[0].paragraphs}
+    assert all(p.raw is raws[p.raw] for p in again)
     # Outside the block nothing is shared.
     b = document_from_captures([capture_file(paths[1])], "made-edited")
     assert not any(p.text is first.get(p.raw) for p in b.paragraphs if len(p.text) > 1)

@@ -17,6 +17,8 @@ from docwitness.model import Document, Finding, ReferenceInfo, Report, Verdict, 
 from docwitness.normalise import PROFILE
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from docwitness.single_copy import Inspection
     from docwitness.specs import DocumentSpec, WitnessSpec
     from docwitness.store import Store
@@ -198,16 +200,24 @@ class Loaded:
     reason: str | None = None
 
 
-def load_latest(store: Store, doc: DocumentSpec) -> list[Loaded]:
-    """Each witness's latest snapshot from the store."""
+def load_latest(
+    store: Store, doc: DocumentSpec, fetched: Mapping[str, FetchResult] | None = None
+) -> list[Loaded]:
+    """Each witness's latest snapshot from the store. ``fetched`` holds what a fetch
+    in this process just recorded, by witness: a witness whose latest entry names the
+    record its result wrote is taken as it was read from the capture
+    (``FetchResult.captured``: the same text), not read back."""
     from docwitness.store.records import SharedTexts
 
     out = []
     shared = SharedTexts()  # the copies share most of their paragraphs
     for spec in doc.witnesses:
         entry = store.latest(doc.id, spec.id)
+        result = (fetched or {}).get(spec.id)
         if entry is None:
             out.append(Loaded(spec, None, None, "never captured (run docwitness fetch)"))
+        elif result and result.captured and result.entry and result.entry.record == entry.record:
+            out.append(Loaded(spec, result.captured, entry))
         else:
             out.append(Loaded(spec, store.load_document(entry, spec.id, shared), entry))
     return out
@@ -356,16 +366,21 @@ def collate_document(store: Store, doc: DocumentSpec, loaded: list[Loaded] | Non
     reference, and the report says so. ``loaded`` is the witnesses' latest snapshots
     when the caller has read them already.
     """
+    from docwitness.single_copy import shared_checks
+
     if loaded is None:
         loaded = load_latest(store, doc)
     set_aside: frozenset[str] = frozenset()
-    while True:
-        chosen = choose_reference(doc, loaded, doc.language, set_aside)
-        reference, reports = _against(doc, loaded, chosen)
-        odd = chosen is not None and _odd_one_out(chosen, reports)
-        if chosen is None or not odd or len(set_aside) + 2 >= len(reports):
-            break
-        set_aside |= {chosen[0].spec.id}
+    # A copy weighed as the most complete, then compared, or compared again against
+    # the next reference, is judged on its own once.
+    with shared_checks():
+        while True:
+            chosen = choose_reference(doc, loaded, doc.language, set_aside)
+            reference, reports = _against(doc, loaded, chosen)
+            odd = chosen is not None and _odd_one_out(chosen, reports)
+            if chosen is None or not odd or len(set_aside) + 2 >= len(reports):
+                break
+            set_aside |= {chosen[0].spec.id}
     if reference is not None and set_aside:
         reference = replace(
             reference,

@@ -365,12 +365,13 @@ def _spaces(text: str) -> str:
 
 
 class _Shared:
-    """Paragraph texts already normalised: raw text → (canonical text, its digest)."""
+    """Paragraph texts already normalised: raw text → (canonical text, its digest, the
+    raw text first met: the copies' paragraphs hold one string for each)."""
 
     __slots__ = ("chars", "texts")
 
     def __init__(self) -> None:
-        self.texts: dict[str, tuple[str, str]] = {}
+        self.texts: dict[str, tuple[str, str, str]] = {}
         self.chars = 0
 
 
@@ -404,17 +405,17 @@ def canonical_paragraphs(blocks: Sequence[Block]) -> tuple[Paragraph, ...]:
         known = seen.get(raw)
         if known is None:
             text = made[raw]
-            known = (text, sha256_text(text) if text else "")
+            known = (text, sha256_text(text) if text else "", raw)
             if shared is not None and shared.chars < _SHARED_CHARS:
                 seen[raw] = known
                 shared.chars += len(raw)
         if known[0]:
-            kept.append((block, raw, *known))
-    texts = [k[2] for k in kept]
+            kept.append((block, *known))
+    texts = [k[1] for k in kept]
     kinds = [k[0].kind for k in kept]
     markers, points = zip(*assign_points(texts, kinds), strict=True) if kept else ((), ())
     return from_columns(
-        Paragraph, range(len(kept)), [k[1] for k in kept], texts, [k[3] for k in kept],
+        Paragraph, range(len(kept)), [k[3] for k in kept], texts, [k[2] for k in kept],
         kinds, markers, points, [k[0].page for k in kept],
     )
 

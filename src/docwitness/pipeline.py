@@ -161,7 +161,11 @@ def _fetch_into(
     progress: Progress | None,
     offline: bool,
     limiter: Any = None,
+    keep: bool = False,
 ) -> list[FetchResult]:
+    """Fetch and record every witness of ``documents``; with ``keep``, each result
+    holds the document read from its capture (``FetchResult.captured``), else not
+    (a fetch of many documents holds none of them)."""
     from docwitness.capture import fetch_many
     from docwitness.extract.links import next_links
     from docwitness.store.snapshot import record_witness
@@ -190,7 +194,7 @@ def _fetch_into(
                     )
                 if progress is not None:
                     progress(spec.id, result.status)
-                results.append(result)
+                results.append(result if keep else replace(result, captured=None))
     return results
 
 
@@ -404,10 +408,16 @@ def check_document(
     host; by default, ``options.per_host`` in this process."""
     from docwitness.collate import load_latest
     from docwitness.multi import documents_of, with_all_witnesses
+    from docwitness.single_copy import shared_checks
 
-    fetched = _fetch_into(store, [doc], options, progress, offline, limiter)
-    loaded = load_latest(store, doc)
-    report = collate_document(store, doc, loaded)
+    # The documents just read and recorded are collated as read (their history
+    # entries name their texts), the others read back from the store; each fresh
+    # capture's checks, run for its summary, are the collation's too.
+    with shared_checks():
+        fetched = _fetch_into(store, [doc], options, progress, offline, limiter, keep=True)
+        loaded = load_latest(store, doc, {r.witness: r for r in fetched})
+        fetched = [replace(r, captured=None) for r in fetched]
+        report = collate_document(store, doc, loaded)
     by_witness = {r.witness: r for r in fetched}
     witnesses = []
     for w in report.witnesses:

@@ -30,7 +30,9 @@ what a misnumbered point stands for ("1." after "九、" stands where 十 belong
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -89,8 +91,47 @@ def body_range(doc: Document, boilerplate: dict[int, str] | None = None) -> rang
     return range(kept[0], kept[-1] + 1) if kept else range(0)
 
 
+# Inside :func:`shared_checks`, the checks of each copy already run (its witness, its
+# three digests, its profile and the language asked for), and what they found.
+_SHARED: ContextVar[dict[tuple[Any, ...], Inspection] | None] = ContextVar(
+    "docwitness_shared_checks", default=None
+)
+
+
+@contextmanager
+def shared_checks() -> Iterator[None]:
+    """Within the block (in this thread), a copy's single-copy checks run once.
+
+    ``check`` judges each fresh capture on its own for its one-line summary, then
+    collates the same copies read back from the store; their text is the same (the
+    history names the same digests), so the second judgement is the first. A copy
+    is known by its witness, its raw, extracted and canonical digests, its profile
+    and the language asked for: what :func:`analyse` reads of it follows from those.
+    A block inside another shares the outer one's."""
+    if _SHARED.get() is not None:
+        yield
+        return
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
 def analyse(doc: Document, language: str | None = None) -> Inspection:
-    """Run every single-copy check over ``doc``; ``language`` picks the rule set."""
+    """Run every single-copy check over ``doc``; ``language`` picks the rule set
+    (once for each copy inside :func:`shared_checks`)."""
+    memo = _SHARED.get()
+    if memo is None:
+        return _analyse(doc, language)
+    key = (doc.witness_id, doc.digests, doc.profile, len(doc.paragraphs), language)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _analyse(doc, language)
+    return found
+
+
+def _analyse(doc: Document, language: str | None) -> Inspection:
     if not doc.paragraphs:
         raise ExtractionError(doc.source, "the copy has no text to inspect")
     notes: list[str] = []

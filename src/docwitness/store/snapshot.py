@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from docwitness.catalogue import display_location
 from docwitness.errors import CaptureError, ExtractionError, StoreCorrupt, StoreError
-from docwitness.model import Capture, Digests, Document, sha256_bytes
+from docwitness.model import Capture, Digests, Document, TextBlocks, sha256_bytes
 from docwitness.normalise import PROFILE, document_from_captures
 from docwitness.provenance import PageGap
 from docwitness.specs import DocumentSpec, WitnessSpec
@@ -41,6 +41,9 @@ class FetchResult:
     changed: tuple[str, ...] = ()
     entry: HistoryEntry | None = field(default=None, compare=False)
     checks: str | None = None  # the single-copy verdict: "complete", "truncated in point 十"
+    # The document read from this capture, as recorded (the text ``entry`` names);
+    # None when none was read, or once the caller has no more use for it.
+    captured: Document | None = field(default=None, compare=False, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -119,7 +122,8 @@ def record_witness(
         # text decoded from its pages, that is: not one drawn from a PDF).
         bodies = [c.body for c in captures]
         pages = [sha256_bytes(body) for body in bodies]
-        text = document.extraction.text.encode("utf-8")
+        extracted = document.extraction.text
+        text = extracted.encode("utf-8")
         decoded = document.extraction.encoding is not None
         cut = TextFromPages.find(text, bodies) if decoded else None
         derived = DerivedRecord.of(document, pages, spec.format, spec.select, cut)
@@ -132,6 +136,14 @@ def record_witness(
             ]
         )
         entry_status, digests = "captured", document.digests
+        # Kept as reading it back would give it: named as its history names it, its
+        # blocks the lines of its text (the extractor's, each holding its own copy of
+        # a paragraph that other copies share, are let go).
+        document = replace(
+            document,
+            source=source,
+            extraction=replace(document.extraction, blocks=TextBlocks(extracted)),
+        )
         paragraphs, profile = len(document.paragraphs), document.profile
         changed = _changed(previous, digests)
         if gaps:
@@ -166,6 +178,7 @@ def record_witness(
         changed=changed,
         entry=entry,
         checks=checks(document) if checks is not None else None,
+        captured=document,
     )
 
 

@@ -451,6 +451,19 @@ def bench_collate(
                     "-o",
                     out.name,
                 ],
+                # The same store read again, every witness in one variant table.
+                "collate --all": [
+                    *DOCWITNESS,
+                    "collate",
+                    "sources/made-bench.toml",
+                    "--store",
+                    store.name,
+                    "--all",
+                    "--format",
+                    "json",
+                    "-o",
+                    f"collate-all-{version}.json",
+                ],
                 "one diff": [
                     *DOCWITNESS,
                     "diff",
@@ -478,6 +491,7 @@ def bench_collate(
                     runs.setdefault((version, step), []).append(run(cmd, cwd=work, env=env))
             store_bytes[version] = sum(p.stat().st_size for p in store.rglob("*") if p.is_file())
             _check_collation(out, made, version)
+            _check_collation(work / f"collate-all-{version}.json", made, f"{version} --all")
             _check_collation(check_out, made, f"{version} check")
     print(
         f"Every injected change found and nothing else, in each of the {witnesses} "
@@ -497,6 +511,11 @@ def bench_collate(
         print(
             f"| {version} | fetch + collate | {both:.2f} | {f.wall + c.wall:.2f} | "
             f"{(f.wall + c.wall) / both:.2f} | {both / d.cpu:.1f}× | |"
+        )
+        a = medians(runs[(version, "collate --all")])
+        print(
+            f"| {version} | collate --all (and the variant table) | {a.cpu:.2f} | "
+            f"{a.wall:.2f} | {a.wall / a.cpu:.2f} | {a.cpu / d.cpu:.1f}× | {a.rss_kb / 1024:.0f} |"
         )
         k = medians(runs[(version, "check")])
         print(

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from docwitness.cli import main
-from docwitness.errors import ExitCode
+from docwitness.errors import ExitCode, UsageError
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "sources" / "cn-ru-joint-statement-2017.toml"
@@ -251,3 +251,35 @@ def test_a_report_that_cannot_be_written_is_one_line_and_exit_2(
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path))  # a folder, not a file
     assert main([*base, "--no-html"]) == ExitCode.USAGE
     assert capsys.readouterr().err.strip().startswith(f"docwitness: error: cannot write {tmp_path}")
+
+
+def test_an_output_file_is_written_whole_or_left_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from docwitness.cli import _atomic_output
+
+    out = tmp_path / "made-report.json"
+    out.write_text("the report before\n", encoding="utf-8")
+    # A temporary name already taken is passed over, not overwritten or refused.
+    taken = tmp_path / f".tmp-{bytes(6).hex()}"
+    taken.write_text("someone else's\n", encoding="utf-8")
+    draws = iter([bytes(6), b"\x01" * 6])
+    monkeypatch.setattr(os, "urandom", lambda n: next(draws))
+    with _atomic_output(out) as fh:
+        fh.write("the report after\n")
+    assert out.read_text(encoding="utf-8") == "the report after\n"
+    assert taken.read_text(encoding="utf-8") == "someone else's\n"
+    assert oct(out.stat().st_mode & 0o777) == oct(0o600)  # as tempfile.mkstemp makes it
+    monkeypatch.undo()
+    taken.unlink()
+
+    # A write that fails half-way leaves the old file and no temporary file behind.
+    with pytest.raises(RuntimeError), _atomic_output(out) as fh:
+        fh.write("half of a report")
+        raise RuntimeError("renderer failed")
+    with pytest.raises(UsageError, match="cannot write"), _atomic_output(out) as fh:
+        raise OSError(28, "No space left on device")
+    assert out.read_text(encoding="utf-8") == "the report after\n"
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]

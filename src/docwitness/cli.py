@@ -15,7 +15,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TextIO, cast
 
 from docwitness import __version__
 from docwitness.errors import (
@@ -486,19 +486,31 @@ def _fail_on_arg(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all; failing to is a UsageError."""
+@contextlib.contextmanager
+def _atomic_output(path: Path) -> Iterator[TextIO]:
+    """A text file that becomes ``path`` whole when the block ends, or is removed if it
+    raises; failing to write is a UsageError.
+
+    The temporary file is made as ``tempfile.mkstemp`` makes one (a random name in
+    the same folder, created exclusively, mode 0600), without importing tempfile:
+    with the shutil, bz2, lzma and random modules it loads, that was a few
+    milliseconds of every ``-o`` run for one name."""
     import os
-    import tempfile
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        while True:
+            tmp = path.parent / f".tmp-{os.urandom(6).hex()}"
+            try:
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                break
+            except FileExistsError:
+                continue
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+            yield fh
         os.replace(tmp, path)
     except BaseException as exc:
         with contextlib.suppress(OSError):
@@ -506,6 +518,12 @@ def _write_atomic(path: Path, text: str) -> None:
         if isinstance(exc, OSError):
             raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
         raise
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all; failing to is a UsageError."""
+    with _atomic_output(path) as fh:
+        fh.write(text)
 
 
 def _emit(reports: list[Report], args: argparse.Namespace) -> None:
@@ -768,9 +786,6 @@ def _check_run(args: argparse.Namespace) -> int:
 def _stream_reports(result: Any, documents: list[Any], settings: Any, output: Path | None) -> None:
     """The reports of a run, read back from the store one at a time: to standard output,
     or to a file written whole or not at all."""
-    import os
-    import tempfile
-
     from docwitness.scale import write_output
 
     if output is None:
@@ -778,21 +793,8 @@ def _stream_reports(result: Any, documents: list[Any], settings: Any, output: Pa
         if last != "\n":
             sys.stdout.write("\n")
         return
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=output.parent)
-    except OSError as exc:
-        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            write_output(result, documents, settings, fh)
-        os.replace(tmp, output)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
-        raise
+    with _atomic_output(output) as fh:
+        write_output(result, documents, settings, fh)
 
 
 def cmd_report(args: argparse.Namespace) -> int:

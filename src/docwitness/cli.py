@@ -492,9 +492,9 @@ def _atomic_output(path: Path) -> Iterator[TextIO]:
     raises; failing to write is a UsageError.
 
     The temporary file is made as ``tempfile.mkstemp`` makes one (a random name in
-    the same folder, created exclusively, mode 0600), without importing tempfile:
-    with the shutil, bz2, lzma and random modules it loads, that was a few
-    milliseconds of every ``-o`` run for one name."""
+    the same folder, created exclusively, mode 0600), without importing tempfile
+    and the random module it loads for one name (argparse loads the shutil it
+    needs anyway)."""
     import os
 
     try:

@@ -324,13 +324,13 @@ def bench_startup(folder: Path, repeat: int, baseline: Path | None = None) -> No
     b = folder / "made-statement-b.txt"
     a.write_text(seed, encoding="utf-8")
     b.write_text(seed.replace("双方", "两国", 1), encoding="utf-8")
-    diff = [*DOCWITNESS, "diff", str(a), str(b), "--format", "json", "-o"]
-    diff.append(str(folder / "statement.json"))
+    args = [str(a), str(b), "--format", "json", "-o", str(folder / "statement.json")]
+    diff = [*DOCWITNESS, "diff", *args]
     # The floor under any docwitness diff: the interpreter and every module the diff
     # loads that is not docwitness's own (the standard library, markdown-it, …),
     # imported in the order the diff loaded them, with none of docwitness's work.
     loaded = subprocess.run(
-        [PY, "-c", _LOADED_BY_A_DIFF, *diff[3:]], capture_output=True, text=True, check=True
+        [PY, "-c", _LOADED_BY_A_DIFF, *args], capture_output=True, text=True, check=True
     ).stdout.split()
     commands = {
         "python -c pass": [PY, "-c", "pass"],
@@ -363,7 +363,9 @@ _LOADED_BY_A_DIFF = """
 import sys
 before = set(sys.modules)
 from docwitness.cli import main
-main(["diff", *sys.argv[1:]])
+code = main(["diff", *sys.argv[1:]])
+if code not in (0, 1):  # a diff that did not run loads less than one that does
+    raise SystemExit(f"the diff exited {code}")
 print(" ".join(m for m in sys.modules if m not in before and m != "__main__"
                and m.split(".")[0] != "docwitness"))
 """
